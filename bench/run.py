@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Server-time benchmark: serves DGR the way production does and times its pages.
+
+    make bench                     # or: .venv/bin/python bench/run.py [--requests 200]
+
+What it does:
+1. uses a database of its own on the embedded PostgreSQL (`dgr_bench`), migrates it and fills it with
+   the bench dataset (bench/dataset.py; each app adds its part, sized as the issues ask);
+2. collects static files and starts gunicorn with DJANGO_DEBUG=0 (one worker, so requests never queue
+   behind each other and the figure is one request's server time);
+3. logs in as each measuring user and requests every page N times after a warm-up, over loopback;
+4. prints median and p95 per page and the ratio to `/ping/`, a trivial logged-in view doing one query.
+
+Query counts per page are asserted in the test suite, not here (gunicorn hides them).
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BENCH_ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "dgr.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DGR_EMBEDDED_DATABASE": "dgr_bench",
+    "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+    "XDG_RUNTIME_DIR": os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
+}
+PYTHON = sys.executable
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=BENCH_ENV, check=True)
+
+
+class Client:
+    """A minimal HTTP client over loopback that behaves like a browser behind the TLS proxy."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes, float]:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        headers = {
+            "Host": "localhost",
+            "X-Forwarded-Proto": "https",  # as the reverse proxy says; the app redirects plain HTTP
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": "https://localhost/logga-in/",
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        elapsed = time.perf_counter() - started
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        conn.close()
+        return response.status, content, elapsed
+
+    def login(self, username: str, password: str) -> None:
+        status, content, _ = self.request("GET", "/logga-in/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
+        body = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+        status, _, _ = self.request("POST", "/logga-in/", body)
+        if status != 302:
+            raise SystemExit(f"login as {username} failed with HTTP {status}")
+
+
+def measure(client: Client, path: str, requests: int, warmup: int = 5) -> dict:
+    for _ in range(warmup):
+        status, _, _ = client.request("GET", path)
+        if status != 200:
+            raise SystemExit(f"{path} answered HTTP {status}")
+    times = []
+    for _ in range(requests):
+        _, _, elapsed = client.request("GET", path)
+        times.append(elapsed * 1000)
+    times.sort()
+    return {
+        "median": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * len(times)) - 1)],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
+    args = parser.parse_args()
+
+    print("== preparing the bench database (dgr_bench) and static files")
+    manage("migrate", "--no-input", "-v", "0")
+    subprocess.run([PYTHON, "bench/dataset.py"], cwd=ROOT, env=BENCH_ENV, check=True)
+    manage("collectstatic", "--no-input", "-v", "0")
+
+    from bench.dataset import BENCH_PASSWORD, PAGES
+
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "dgr.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=BENCH_ENV,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        clients: dict[str, Client] = {}
+
+        def client_for(username: str | None) -> Client:
+            key = username or ""
+            if key not in clients:
+                clients[key] = Client()
+                if username:
+                    clients[key].login(username, BENCH_PASSWORD)
+            return clients[key]
+
+        results = []
+        baseline = measure(client_for("bench-secretariat"), "/ping/", args.requests)
+        results.append(("ping (1 query, logged in)", "bench-secretariat", "/ping/", baseline))
+        for label, username, path in PAGES():
+            results.append((label, username, path, measure(client_for(username), path, args.requests)))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+
+    print(f"\n== server time over loopback, {args.requests} requests per page, gunicorn 1 worker, DEBUG off")
+    print(f"{'page':<44} {'user':<18} {'median ms':>10} {'p95 ms':>9} {'× ping':>8}")
+    for label, username, _path, figures in results:
+        ratio = figures["median"] / baseline["median"]
+        median, p95 = figures["median"], figures["p95"]
+        print(f"{label:<44} {username or '-':<18} {median:>10.2f} {p95:>9.2f} {ratio:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()

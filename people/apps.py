@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "people"
+    verbose_name = _("Parter och personer")
+
+    def ready(self):
+        from core.navigation import NavEntry, register
+        from people import permissions, signals  # noqa: F401  (connects the login log)
+
+        register(
+            NavEntry(
+                "people:party-list",
+                _("Parter"),
+                _("De 17 parterna med initiativrätt och deras kontaktpersoner."),
+                permissions.can_view_parties,
+                order=900,
+            )
+        )
