@@ -10,7 +10,9 @@ from tests.factories import UserFactory, party
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """The parties and roles come from data migrations; tests with real commits truncate them away."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         ensure_parties(django_apps)
         ensure_roles(django_apps)
         ensure_action_areas(django_apps)

@@ -102,7 +102,9 @@ def initiative_in(status, user, secretariat, **kwargs):
     }[status]
     for step in path:
         if step == "complement":
-            services.initiative_request_complement(initiative=initiative, user=secretariat, message="Tidplan?")
+            services.initiative_request_complement(
+                initiative=initiative, user=secretariat, message="Tidplan?"
+            )
         elif step == "not_eligible":
             services.initiative_mark_not_eligible(initiative=initiative, user=secretariat, reason="Lokalt.")
         elif step == "withdraw":

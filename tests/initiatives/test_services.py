@@ -132,7 +132,9 @@ def test_budget_years_outside_the_period_are_refused(initiator):
 
 def test_shortening_the_period_leaves_budget_years_outside_it_and_blocks_submission(initiator):
     draft = initiative_draft(initiator)
-    services.initiative_update(initiative=draft, user=initiator, data={"end_date": datetime.date(2027, 6, 30)})
+    services.initiative_update(
+        initiative=draft, user=initiator, data={"end_date": datetime.date(2027, 6, 30)}
+    )
     problems = services.submission_problems(Initiative.objects.get(pk=draft.pk))
     assert "2028" in problems["budget"][0]
 
@@ -140,7 +142,9 @@ def test_shortening_the_period_leaves_budget_years_outside_it_and_blocks_submiss
 def test_the_complement_loop_keeps_the_number_and_keeps_each_revision(initiator, secretariat):
     submitted = initiative_submitted(initiator)
     number = submitted.registration_number
-    services.initiative_request_complement(initiative=submitted, user=secretariat, message="Lägg till tidplan.")
+    services.initiative_request_complement(
+        initiative=submitted, user=secretariat, message="Lägg till tidplan."
+    )
     assert submitted.status == Status.COMPLEMENT_REQUESTED
     assert Message.objects.get(initiative=submitted).kind == Message.Kind.COMPLEMENT_REQUEST
     services.initiative_update(initiative=submitted, user=initiator, data={"description": "Med tidplan."})
