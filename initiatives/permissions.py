@@ -46,6 +46,11 @@ def can_prepare_initiative(user, initiative: Initiative) -> bool:
     return is_secretariat(user) and initiative.status == Status.SUBMITTED
 
 
+def can_reopen_preparation(user, initiative: Initiative) -> bool:
+    """The secretariat may take a prepared initiative back before VRAU proposes it."""
+    return is_secretariat(user) and initiative.status == Status.PREPARED
+
+
 def can_view_preparation_queue(user) -> bool:
     return is_secretariat(user)
 

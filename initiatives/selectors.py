@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.db import swedish_sort_key
@@ -21,7 +21,6 @@ from initiatives.models import (
     Message,
     Revision,
     Status,
-    search_vector,
 )
 from people.models import Party
 
@@ -36,8 +35,12 @@ class InitiativeFilter:
     queue: bool = False  # the secretariat's preparation queue
 
 
+# Long texts the list and the export never show.
+LIST_DEFERRED = ("description", "whole_varmland_motivation", "transport_plan_motivation", "search_document")
+
+
 def initiative_list(*, user, filters: InitiativeFilter) -> QuerySet[Initiative]:
-    qs = Initiative.objects.visible_to(user).select_related("party")
+    qs = Initiative.objects.visible_to(user).select_related("party").defer(*LIST_DEFERRED)
     if filters.queue:
         qs = qs.filter(status__in=[Status.SUBMITTED, Status.COMPLEMENT_REQUESTED])
     if filters.status:
@@ -51,8 +54,8 @@ def initiative_list(*, user, filters: InitiativeFilter) -> QuerySet[Initiative]:
     if filters.q:
         query = SearchQuery(filters.q, config=SEARCH_CONFIG, search_type="websearch")
         qs = (
-            qs.annotate(search=search_vector(), rank=SearchRank(search_vector(), query))
-            .filter(search=query)
+            qs.filter(search_document=query)
+            .annotate(rank=SearchRank(F("search_document"), query))
             .order_by("-rank", "-created_at")
         )
     else:
@@ -81,6 +84,7 @@ def initiative_detail(*, user, pk: int) -> Initiative:
     """One initiative with everything its page shows (raises DoesNotExist when not visible)."""
     initiative = (
         Initiative.objects.visible_to(user)
+        .defer("search_document")
         .select_related("party", "created_by", "preparation", "preparation__prepared_by")
         .annotate(co_party_list=ArrayAgg("co_parties__name", filter=Q(co_parties__isnull=False), default=[]))
         .prefetch_related(

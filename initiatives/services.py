@@ -588,6 +588,25 @@ def initiative_mark_prepared(
     )
 
 
+@transaction.atomic
+def initiative_reopen_preparation(*, initiative: Initiative, user: User, reason: str = "") -> Initiative:
+    """Back from PREPARED to preparation (SUBMITTED), e.g. when new facts arrive before VRAU proposes it.
+    The preparation notes stay; `prepared_at` is cleared until it is marked prepared again."""
+    locked = _lock(initiative)
+    if not permissions.can_reopen_preparation(user, locked):
+        raise PermissionDenied(_("Bara sekretariatet kan återuppta beredningen av ett berett initiativ."))
+    preparation = _preparation(locked)
+    if preparation.pk:
+        preparation.prepared_at = None
+        _track(preparation, user, "preparation reopened").save()
+    return _sync(
+        initiative,
+        initiative_transition(
+            initiative=locked, to=Status.SUBMITTED, user=user, reason=("preparation reopened " + reason)[:100]
+        ),
+    )
+
+
 # --- Messages ----------------------------------------------------------------------------------------
 
 

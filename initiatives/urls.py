@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/aterkalla/", views.initiative_withdraw, name="initiative-withdraw"),
     path("<int:pk>/meddelanden/", views.message_post, name="message-post"),
     path("<int:pk>/bered/", views.initiative_prepare, name="initiative-prepare"),
+    path("<int:pk>/ateruppta/", views.initiative_reopen, name="initiative-reopen"),
     path("<int:pk>/historik/", views.initiative_history, name="initiative-history"),
     path("<int:pk>/versioner/", views.revision_compare, name="revision-compare"),
 ]

@@ -169,6 +169,7 @@ def _render_detail(request, initiative, **forms_with_errors):
         "can_submit": permissions.can_submit_initiative(user, initiative),
         "can_withdraw": permissions.can_withdraw_initiative(user, initiative),
         "can_prepare": permissions.can_prepare_initiative(user, initiative),
+        "can_reopen": permissions.can_reopen_preparation(user, initiative),
         "can_read_thread": can_read_thread,
         "can_post_message": permissions.can_post_message(user, initiative),
         "thread": selectors.initiative_messages(initiative=initiative) if can_read_thread else [],
@@ -475,6 +476,16 @@ def initiative_prepare(request, pk):
         },
         status=400 if action else 200,
     )
+
+
+@require_POST
+def initiative_reopen(request, pk):
+    initiative = _visible(request.user, pk)
+    if not permissions.can_reopen_preparation(request.user, initiative):
+        raise PermissionDenied
+    services.initiative_reopen_preparation(initiative=initiative, user=request.user)
+    messages.success(request, _("Beredningen är återupptagen."))
+    return redirect("initiatives:initiative-prepare", pk=pk)
 
 
 # --- History and revisions ---------------------------------------------------------------------------

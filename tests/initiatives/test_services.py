@@ -299,3 +299,15 @@ def test_the_history_names_both_the_initiator_and_the_secretariat(initiator, sec
     assert title_change.old == "Cykelstråk mellan kommunerna"
     status_changes = [c for e in entries for c in e.changes if c.label == "status"]
     assert any(c.old == "Under beredning" and c.new == "Komplettering begärd" for c in status_changes)
+
+
+def test_the_secretariat_may_reopen_a_prepared_initiative(initiator, secretariat):
+    prepared = initiative_in(Status.PREPARED, initiator, secretariat)
+    with pytest.raises(PermissionDenied):
+        services.initiative_reopen_preparation(initiative=prepared, user=initiator)
+    services.initiative_reopen_preparation(initiative=prepared, user=secretariat)
+    assert prepared.status == Status.SUBMITTED
+    preparation = Preparation.objects.get(initiative=prepared)
+    assert preparation.prepared_at is None and preparation.assessment == "Uppfyller kraven."
+    with pytest.raises(PermissionDenied):
+        services.initiative_reopen_preparation(initiative=prepared, user=secretariat)

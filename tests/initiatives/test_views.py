@@ -543,3 +543,27 @@ def test_detail_page_queries_do_not_grow_with_data(
     with django_assert_max_num_queries(12) as large:
         client.get(initiative.get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_start_page_shows_each_role_its_initiatives(client, initiator, secretariat, other_initiator):
+    initiative_submitted(initiator, title="Karlstads eget initiativ")
+    client.force_login(secretariat)
+    page = client.get(reverse("start")).content.decode()
+    assert "Att bereda" in page and "Karlstads eget initiativ" in page
+    client.force_login(initiator)
+    page = client.get(reverse("start")).content.decode()
+    assert "Din parts pågående initiativ" in page and "Karlstads eget initiativ" in page
+    client.force_login(other_initiator)
+    assert "Karlstads eget initiativ" not in client.get(reverse("start")).content.decode()
+
+
+def test_reopening_goes_through_a_button_for_the_secretariat_only(client, initiator, secretariat):
+    prepared = initiative_in(Status.PREPARED, initiator, secretariat)
+    url = reverse("initiatives:initiative-reopen", args=[prepared.pk])
+    client.force_login(initiator)
+    assert "Återuppta beredningen" not in client.get(prepared.get_absolute_url()).content.decode()
+    assert client.post(url).status_code == 403
+    client.force_login(secretariat)
+    assert "Återuppta beredningen" in client.get(prepared.get_absolute_url()).content.decode()
+    assert client.post(url).status_code == 302
+    assert Initiative.objects.get(pk=prepared.pk).status == Status.SUBMITTED
