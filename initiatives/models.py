@@ -236,6 +236,12 @@ class Initiative(models.Model):
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 
+    # Labels through the enums: Django's get_FOO_display() rebuilds a hashable copy of every choice on
+    # each call, which showed in the bench on pages listing many rows.
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
     @property
     def status_tag(self) -> str:
         """The CSS modifier that colours the status tag."""
@@ -336,6 +342,14 @@ class CoFinancing(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.funder}"
+
+    @property
+    def source_label(self) -> str:
+        return self.Source(self.source).label
+
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state).label
 
 
 def attachment_path(instance, filename: str) -> str:

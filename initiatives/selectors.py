@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.db import swedish_sort_key
@@ -85,8 +85,11 @@ def initiative_detail(*, user, pk: int) -> Initiative:
     initiative = (
         Initiative.objects.visible_to(user)
         .defer("search_document")
-        .select_related("party", "created_by", "preparation", "preparation__prepared_by")
-        .annotate(co_party_list=ArrayAgg("co_parties__name", filter=Q(co_parties__isnull=False), default=[]))
+        .select_related("party", "preparation", "preparation__prepared_by")
+        # The co-sponsors' names in the same query (a subquery, no GROUP BY over the joined rows).
+        .annotate(
+            co_party_list=ArraySubquery(Party.objects.filter(co_sponsored=OuterRef("pk")).values("name"))
+        )
         .prefetch_related(
             Prefetch("alignments", queryset=AreaAlignment.objects.select_related("action_area")),
             Prefetch("budget_years", queryset=BudgetYear.objects.order_by("year")),
@@ -141,7 +144,7 @@ def initiative_finances(initiative: Initiative) -> Finances:
     for row in initiative.co_financing.all():
         figures = by_year.setdefault(row.year, YearFigures(row.year))
         figures.co_financing += row.amount
-        label = str(row.get_source_display())
+        label = str(row.source_label)
         by_source[label] = by_source.get(label, Decimal("0")) + row.amount
     years = [by_year[y] for y in sorted(by_year)]
     return Finances(

@@ -91,7 +91,7 @@ def _export_table(request):
             initiative.registration_number,
             initiative.title,
             initiative.party.name,
-            str(initiative.get_status_display()),
+            str(initiative.status_label),
             str(initiative.get_kind_display()),
             timezone.localtime(initiative.submitted_at).date() if initiative.submitted_at else None,
             initiative.start_date,
