@@ -369,3 +369,14 @@ def start_panel(obj, user) -> dict | None:
         )
         return {"heading": _lazy("Din parts pågående initiativ"), "rows": rows}
     return None
+
+
+def initiatives_ready_for_council() -> QuerySet[Initiative]:
+    """The hook for the council app: prepared initiatives with the secretariat's proposal (position and
+    amount on `initiative.preparation`), oldest preparation first, to put on a meeting's agenda."""
+    return (
+        Initiative.objects.filter(status=Status.PREPARED)
+        .defer(*LIST_DEFERRED)
+        .select_related("party", "preparation")
+        .order_by("preparation__prepared_at", "pk")
+    )

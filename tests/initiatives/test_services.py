@@ -311,3 +311,14 @@ def test_the_secretariat_may_reopen_a_prepared_initiative(initiator, secretariat
     assert preparation.prepared_at is None and preparation.assessment == "Uppfyller kraven."
     with pytest.raises(PermissionDenied):
         services.initiative_reopen_preparation(initiative=prepared, user=secretariat)
+
+
+def test_prepared_initiatives_are_ready_for_the_council_with_the_proposal(initiator, secretariat):
+    from initiatives.selectors import initiatives_ready_for_council
+
+    prepared = initiative_in(Status.PREPARED, initiator, secretariat, title="Klart")
+    initiative_in(Status.SUBMITTED, initiator, secretariat, title="Inte klart")
+    ready = list(initiatives_ready_for_council())
+    assert ready == [prepared]
+    assert ready[0].preparation.proposed_position == "support"
+    assert ready[0].preparation.proposed_amount == Decimal("500000.00")
