@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_PASSWORD = "bench-password-not-secret"
+# Where seed_initiatives() notes the initiative whose page is measured (its id is known only after seeding).
+DETAIL_FILE = ROOT / "var" / "bench-initiative-detail.txt"
+INITIATIVES = 2000
 
 
 def PAGES() -> list[tuple[str, str | None, str]]:
@@ -22,7 +25,17 @@ def PAGES() -> list[tuple[str, str | None, str]]:
         ("start page", "bench-initiator", "/"),
         ("start page", "bench-secretariat", "/"),
         ("party list", "bench-secretariat", "/parter/"),
+        ("initiative list (2,000)", "bench-secretariat", "/initiativ/"),
+        ("initiative list, page 40", "bench-initiator", "/initiativ/?sida=40"),
+        ("initiative list, Swedish search", "bench-secretariat", "/initiativ/?q=kollektivtrafiken"),
+        ("initiative list, filtered by area", "bench-secretariat", "/initiativ/?area=1&status=prepared"),
+        ("initiative detail", "bench-initiator", f"/initiativ/{_detail_pk()}/"),
+        ("initiative detail", "bench-secretariat", f"/initiativ/{_detail_pk()}/"),
     ]
+
+
+def _detail_pk() -> str:
+    return DETAIL_FILE.read_text().strip() if DETAIL_FILE.exists() else "1"
 
 
 def seed_people() -> None:
@@ -45,6 +58,130 @@ def seed_people() -> None:
             user.groups.set(Group.objects.filter(name=role))
 
 
+TITLES = [
+    "Kollektivtrafiken i {party}: fler turer på landsbygden",
+    "Kompetensförsörjning inom vården i {party}",
+    "Besöksnäring och evenemang i {party}",
+    "Bredband och digital infrastruktur i {party}",
+    "Innovationsarena för industrin i {party}",
+    "Cykelvägar mellan {party} och grannkommunerna",
+]
+STATUSES = [
+    "submitted",
+    "complement_requested",
+    "prepared",
+    "proposed",
+    "supported",
+    "decided",
+    "not_supported",
+    "not_eligible",
+    "completed",
+    "withdrawn",
+]
+
+
+def seed_initiatives() -> None:
+    """2,000 submitted initiatives over three years from every party, every tenth with alignment and a
+    budget, and one with the full content whose page is measured. Plain creates (the signals write the
+    history rows); the registration counters are set to match."""
+    import datetime
+    from decimal import Decimal
+
+    from initiatives import services
+    from initiatives.models import (
+        ActionArea,
+        AreaAlignment,
+        BudgetYear,
+        CoFinancing,
+        Initiative,
+        RegistrationCounter,
+    )
+    from people.models import Party, User
+
+    initiator = User.objects.get(username="bench-initiator")
+    secretariat = User.objects.get(username="bench-secretariat")
+    existing = Initiative.objects.filter(title__startswith="[bench]").count()
+    if existing < INITIATIVES:
+        parties = list(Party.objects.order_by("code"))
+        areas = list(ActionArea.objects.order_by("order"))
+        serials: dict[int, int] = {}
+        for year, last in RegistrationCounter.objects.values_list("year", "last_serial"):
+            serials[year] = last
+        for n in range(existing, INITIATIVES):
+            year = 2024 + n % 3
+            serials[year] = serials.get(year, 0) + 1
+            party = parties[n % len(parties)]
+            initiative = Initiative.objects.create(
+                party=party,
+                title="[bench] " + TITLES[n % len(TITLES)].format(party=party.name) + f" ({n})",
+                summary="En satsning för hela Värmland: kollektivtrafiken, kompetensen och platserna.",
+                description="Bakgrund, mål, genomförande och uppföljning. " * 20,
+                kind="project",
+                status=STATUSES[n % len(STATUSES)],
+                registration_year=year,
+                registration_serial=serials[year],
+                submitted_at=datetime.datetime(year, 3, 1, tzinfo=datetime.UTC),
+                start_date=datetime.date(year + 1, 1, 1),
+                end_date=datetime.date(year + 2, 12, 31),
+                created_by=initiator,
+            )
+            if n % 10 == 0:
+                AreaAlignment.objects.create(
+                    initiative=initiative, action_area=areas[n % 4], motivation="Ja."
+                )
+                BudgetYear.objects.create(
+                    initiative=initiative,
+                    year=year + 1,
+                    total_cost=Decimal("2000000.00"),
+                    requested_amount=Decimal("1000000.00"),
+                )
+        for year, last in serials.items():
+            RegistrationCounter.objects.update_or_create(year=year, defaults={"last_serial": last})
+    detail = Initiative.objects.filter(title="Bench: initiativ med fullt innehåll").first()
+    if detail is None:
+        karlstad = initiator.party
+        detail = services.initiative_create(
+            user=initiator,
+            data={
+                "title": "Bench: initiativ med fullt innehåll",
+                "summary": "Sammanfattning.",
+                "description": "Beskrivning. " * 200,
+                "kind": "operation",
+                "contact_name": "Bench Person",
+                "whole_varmland_motivation": "Hela länet.",
+                "start_date": datetime.date(2027, 1, 1),
+                "end_date": datetime.date(2030, 12, 31),
+            },
+            co_parties=list(Party.objects.exclude(pk=karlstad.pk)[:5]),
+            alignments={area.pk: "Motivering." for area in ActionArea.objects.all()},
+        )
+        for year in range(2027, 2031):
+            services.budget_year_add(
+                initiative=detail,
+                user=initiator,
+                year=year,
+                total_cost=Decimal("3000000.00"),
+                requested_amount=Decimal("1000000.00"),
+            )
+            for source in ("state", "eu", "municipality"):
+                services.co_financing_add(
+                    initiative=detail,
+                    user=initiator,
+                    year=year,
+                    source=source,
+                    funder=f"Finansiär {source}",
+                    state=CoFinancing.State.APPLIED,
+                    amount=Decimal("250000.00"),
+                )
+        services.initiative_submit(initiative=detail, user=initiator, token=detail.submission_token)
+        for n in range(10):
+            services.message_post(
+                initiative=detail, user=secretariat if n % 2 else initiator, body=f"Meddelande {n}."
+            )
+    DETAIL_FILE.parent.mkdir(exist_ok=True)
+    DETAIL_FILE.write_text(str(detail.pk))
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dgr.settings")
     import django
@@ -56,6 +193,7 @@ def main() -> None:
 
     with transaction.atomic(), acting_as(None, "bench dataset"):
         seed_people()
+        seed_initiatives()
     print("   bench dataset ready")
 
 
