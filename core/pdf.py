@@ -47,7 +47,9 @@ def _fetcher_class():
             super().__init__(allowed_protocols=["data"])
             split = urlsplit(base_url)
             self.origin = (split.scheme, split.netloc)
-            self.static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            self.static_prefix = (
+                settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            )
             self.fetched: list[str] = []
             self.refused: list[str] = []
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
@@ -18,7 +19,6 @@ from council.models import (
     MinutesAdjuster,
     Paragraph,
     Position,
-    Proposal,
     Stance,
 )
 from initiatives.models import Initiative, Status
@@ -90,20 +90,25 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
     attendance = {a.party_id: a for a in meeting.attendance.all()}
     items = list(
         meeting.items.select_related(
-            "initiative", "initiative__party", "rules", "paragraph", "deferred_from__meeting", "corrects"
+            "initiative",
+            "initiative__party",
+            "rules",
+            "paragraph",
+            "deferred_from__meeting",
+            "corrects",
+            "proposal",
+            "position",
         )
         .prefetch_related(Prefetch("stances", queryset=Stance.objects.all()))
         .order_by("order")
     )
-    proposals = {p.item_id: p for p in Proposal.objects.filter(item__meeting=meeting)}
-    positions = {p.item_id: p for p in Position.objects.filter(meeting=meeting)}
     views = []
     for item in items:
         by_party = {s.party_id: s for s in item.stances.all()}
-        item.proposal_cached = proposals.get(item.pk)
-        item.position_cached = positions.get(item.pk)
+        item.proposal_cached = _related_or_none(item, "proposal")
+        item.position_cached = _related_or_none(item, "position")
         rows = [StanceRow(p, attendance.get(p.pk), by_party.get(p.pk)) for p in parties]
-        paragraph = getattr(item, "paragraph", None) if _has_paragraph(item) else None
+        paragraph = _related_or_none(item, "paragraph")
         views.append(ItemView(item=item, rows=rows, paragraph=paragraph))
     return MeetingPage(
         meeting=meeting,
@@ -114,11 +119,12 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
     )
 
 
-def _has_paragraph(item) -> bool:
+def _related_or_none(item, name: str):
+    """A reverse one-to-one (selected with the item) or None when there is none."""
     try:
-        return item.paragraph is not None
-    except Paragraph.DoesNotExist:
-        return False
+        return getattr(item, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def initiatives_for_agenda(*, meeting: Meeting):
