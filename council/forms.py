@@ -218,3 +218,16 @@ class PartyFormSet(forms.BaseFormSet):
 
 AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=PartyFormSet, extra=0)
 StanceFormSet = forms.formset_factory(StanceRowForm, formset=PartyFormSet, extra=0)
+
+
+class DocumentForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Ärende"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("Handlingens titel"), max_length=200)
+    file = forms.FileField(
+        label=_("Fil"), help_text=_("PDF, Word, Excel, PowerPoint, ODT, PNG eller JPEG, högst 20 MB.")
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: f"{i.order}. {i.title}"

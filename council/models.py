@@ -253,6 +253,38 @@ class AgendaItem(models.Model):
         return bool(self.outcome)
 
 
+def _document_path(instance, filename: str) -> str:
+    # A random name: files are served only through the permission-checking view, never by URL guessing.
+    import uuid
+    from pathlib import PurePath
+
+    return f"council/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
+
+
+class ItemDocument(models.Model):
+    """A document for an agenda item (underlag), downloaded through a view that checks visibility."""
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="documents", verbose_name=_("ärende")
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    file = models.FileField(_("fil"), upload_to=_document_path, max_length=200)
+    original_name = models.CharField(_("filnamn"), max_length=200)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("handling")
+        verbose_name_plural = _("handlingar")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+
 class Attendance(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("sammanträde")

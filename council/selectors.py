@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from council.models import (
@@ -86,8 +86,23 @@ class MeetingPage:
 
 
 def meeting_page(*, meeting: Meeting) -> MeetingPage:
-    parties = parties_in_order()
-    attendance = {a.party_id: a for a in meeting.attendance.all()}
+    # The parties and their attendance in one query (the page's query count stays fixed).
+    of_party = Attendance.objects.filter(meeting=meeting, party=OuterRef("pk"))
+    parties = list(
+        Party.objects.active()
+        .in_swedish_order()
+        .annotate(
+            attendance_present=Subquery(of_party.values("present")[:1]),
+            attendance_by=Subquery(of_party.values("represented_by")[:1]),
+        )
+    )
+    attendance = {
+        p.pk: Attendance(
+            meeting=meeting, party=p, present=p.attendance_present, represented_by=p.attendance_by
+        )
+        for p in parties
+        if p.attendance_present is not None
+    }
     items = list(
         meeting.items.select_related(
             "initiative",
@@ -99,7 +114,7 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
             "proposal",
             "position",
         )
-        .prefetch_related(Prefetch("stances", queryset=Stance.objects.all()))
+        .prefetch_related(Prefetch("stances", queryset=Stance.objects.all()), "documents")
         .order_by("order")
     )
     views = []

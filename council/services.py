@@ -25,6 +25,7 @@ from council.models import (
     Attendance,
     BlockResolution,
     Body,
+    ItemDocument,
     Meeting,
     MeetingStatus,
     MinutesAdjuster,
@@ -149,6 +150,27 @@ def item_add(
     )
     _save(item, user=user, reason="ärende på föredragningslistan")
     return item
+
+
+@transaction.atomic
+def item_move(*, item: AgendaItem, up: bool, user: User) -> AgendaItem:
+    """Swap an item with its neighbour on the agenda (the order stays 1, 2, 3 … without gaps)."""
+    _require_manager(user)
+    meeting = _lock(item.meeting, MeetingStatus.PLANNED)
+    items = list(meeting.items.select_for_update().order_by("order"))
+    index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(items):
+        return items[index]
+    first, second = items[index], items[other_index]
+    first_order, second_order = first.order, second.order
+    first.order = 0  # out of the way of the unique (meeting, order) constraint
+    _save(first, user=user, reason="ordning")
+    second.order = first_order
+    _save(second, user=user, reason="ordning")
+    first.order = second_order
+    _save(first, user=user, reason="ordning")
+    return first
 
 
 @transaction.atomic
@@ -538,6 +560,51 @@ def minutes_sign(*, meeting: Meeting, user: User) -> Meeting:
         meeting.signed_at = adjuster.signed_at
         _save(meeting, user=user, reason="protokollet justerat")
     return meeting
+
+
+# Documents for the agenda: what a council secretariat sends out, checked by content, not by name.
+DOCUMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+}
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def document_add(*, item: AgendaItem, title: str, file, user: User) -> ItemDocument:
+    import filetype
+
+    _require_manager(user)
+    _lock(item.meeting, *OPEN_FOR_AGENDA)
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError({"file": _("Filen är större än 20 MB.")}, code="too_large")
+    head = file.read(8192)
+    file.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in DOCUMENT_TYPES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Filtypen tas inte emot. Ladda upp PDF, Word, Excel, PowerPoint, ODT, PNG eller JPEG."
+                )
+            },
+            code="file_type",
+        )
+    document = ItemDocument(
+        item=item,
+        title=title.strip(),
+        file=file,
+        original_name=str(file.name)[:200],
+        content_type=kind.mime,
+        uploaded_by=user,
+    )
+    _save(document, user=user, reason="handling")
+    return document
 
 
 def _agreement() -> Agreement:

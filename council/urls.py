@@ -19,5 +19,10 @@ urlpatterns = [
         views.paragraph_excerpt_pdf,
         name="paragraph-excerpt-pdf",
     ),
+    path(
+        "sammantraden/<int:pk>/handlingar/<int:document_pk>/",
+        views.document_download,
+        name="document-download",
+    ),
     path("avtalet/", views.agreement, name="agreement"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -17,6 +17,7 @@ from council.forms import (
     AttendanceFormSet,
     DecideForm,
     DeferForm,
+    DocumentForm,
     HoldForm,
     InitiativeItemForm,
     MeetingForm,
@@ -27,7 +28,7 @@ from council.forms import (
     StanceFormSet,
     apply_service_errors,
 )
-from council.models import AgendaItem, Meeting, MeetingStatus, Paragraph, StanceKind
+from council.models import AgendaItem, ItemDocument, Meeting, MeetingStatus, Paragraph, StanceKind
 from people.models import Party
 
 
@@ -107,6 +108,12 @@ def meeting_manage(request, pk):
     )
     other_form = OtherItemForm(request.POST if action == "other" else None, prefix="other")
     hold_form = HoldForm(request.POST if action == "hold" else None, prefix="hold")
+    document_form = DocumentForm(
+        request.POST if action == "document" else None,
+        request.FILES if action == "document" else None,
+        prefix="doc",
+        items=meeting.items.order_by("order"),
+    )
     existing = {a.party_id: a for a in meeting.attendance.all()}
     attendance_formset = AttendanceFormSet(
         request.POST if action == "attendance" else None,
@@ -126,6 +133,17 @@ def meeting_manage(request, pk):
             if action == "other" and other_form.is_valid():
                 services.item_add(meeting=meeting, user=request.user, **other_form.cleaned_data)
                 messages.success(request, _("Ärendet är tillagt på föredragningslistan."))
+                return redirect("council:meeting-manage", meeting.pk)
+            if action == "document" and document_form.is_valid():
+                services.document_add(user=request.user, **document_form.cleaned_data)
+                messages.success(request, _("Handlingen är uppladdad."))
+                return redirect("council:meeting-manage", meeting.pk)
+            if action in ("up", "down"):
+                item_pk = request.POST.get("item", "")
+                if not item_pk.isdigit():
+                    raise Http404
+                item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+                services.item_move(item=item, up=action == "up", user=request.user)
                 return redirect("council:meeting-manage", meeting.pk)
             if action == "publish":
                 services.meeting_publish_agenda(meeting=meeting, user=request.user)
@@ -152,7 +170,12 @@ def meeting_manage(request, pk):
                 )
                 return redirect("council:meeting-detail", meeting.pk)
         except ValidationError as error:
-            target = {"initiative": initiative_form, "other": other_form, "hold": hold_form}.get(action)
+            target = {
+                "initiative": initiative_form,
+                "other": other_form,
+                "hold": hold_form,
+                "document": document_form,
+            }.get(action)
             if target is not None:
                 apply_service_errors(target, error)
             else:
@@ -171,6 +194,7 @@ def meeting_manage(request, pk):
             "initiative_form": initiative_form,
             "other_form": other_form,
             "hold_form": hold_form,
+            "document_form": document_form,
             "attendance_formset": attendance_formset,
             "open_for_agenda": meeting.status in services.OPEN_FOR_AGENDA,
         },
@@ -294,6 +318,18 @@ def minutes_sign(request, pk):
         else:
             messages.success(request, _("Du har justerat protokollet."))
     return redirect("council:meeting-detail", meeting.pk)
+
+
+def document_download(request, pk, document_pk):
+    """Documents follow their meeting: whoever may see the meeting may read its documents."""
+    meeting = _meeting(request, pk)
+    document = get_object_or_404(ItemDocument, item__meeting=meeting, pk=document_pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 # --- PDFs ---------------------------------------------------------------------------------------

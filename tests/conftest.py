@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps as django_apps
 
+from council.reference import ensure_council_reference
 from people.reference import ensure_parties, ensure_roles
 from people.roles import Role
 from tests.factories import UserFactory, party
@@ -12,6 +13,7 @@ def _reference_data(request):
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         ensure_parties(django_apps)
         ensure_roles(django_apps)
+        ensure_council_reference(django_apps)
 
 
 @pytest.fixture

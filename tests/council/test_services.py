@@ -294,3 +294,16 @@ def test_a_correction_is_a_new_paragraph_at_a_later_meeting(signed_meeting, secr
     item = services.item_add(meeting=later, user=secretariat, title="Rättelse av § 1", corrects=wrong)
     assert AgendaItem.objects.get(pk=item.pk).corrects == wrong
     assert wrong.corrections.get() == item
+
+
+def test_items_move_on_the_agenda_without_gaps(vr_meeting, secretariat):
+    first = services.item_add(meeting=vr_meeting, user=secretariat, title="Första")
+    second = services.item_add(meeting=vr_meeting, user=secretariat, title="Andra")
+    services.item_move(item=second, up=True, user=secretariat)
+    assert list(vr_meeting.items.order_by("order").values_list("title", "order")) == [
+        ("Andra", 1),
+        ("Första", 2),
+    ]
+    services.item_move(item=first, up=True, user=secretariat)
+    services.item_move(item=first, up=True, user=secretariat)  # already first: nothing happens
+    assert list(vr_meeting.items.order_by("order").values_list("title", flat=True)) == ["Första", "Andra"]
