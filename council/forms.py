@@ -37,7 +37,12 @@ class MeetingForm(forms.Form):
     )
     date = forms.DateField(label=_("Datum"), input_formats=ISO_DATE, widget=DateInput())
     time = forms.TimeField(label=_("Klockan"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    place = forms.CharField(label=_("Plats"), max_length=200)
+    place = forms.CharField(label=_("Plats"), max_length=200, required=False)
+    per_capsulam = forms.BooleanField(
+        label=_("Per capsulam (ställningstagande utan sammanträde)"),
+        required=False,
+        help_text=_("Bara om organets arbetsordning tillåter det."),
+    )
     chair = forms.CharField(label=_("Ordförande"), max_length=150, required=False)
     secretary = forms.CharField(label=_("Sekreterare"), max_length=150, required=False)
 

@@ -115,7 +115,12 @@ class MeetingQuerySet(models.QuerySet):
 class Meeting(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("organ"))
     starts_at = models.DateTimeField(_("datum och tid"))
-    place = models.CharField(_("plats"), max_length=200)
+    place = models.CharField(_("plats"), max_length=200, blank=True)
+    per_capsulam = models.BooleanField(
+        _("per capsulam"),
+        default=False,
+        help_text=_("Ställningstagande mellan sammanträden, om arbetsordningen tillåter det."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )

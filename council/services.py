@@ -89,11 +89,31 @@ OPEN_FOR_AGENDA = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_PUBLISHED)
 
 @transaction.atomic
 def meeting_create(
-    *, body: Body, starts_at: datetime, place: str, user: User, chair: str = "", secretary: str = ""
+    *,
+    body: Body,
+    starts_at: datetime,
+    place: str,
+    user: User,
+    chair: str = "",
+    secretary: str = "",
+    per_capsulam: bool = False,
 ) -> Meeting:
     _require_manager(user)
+    if per_capsulam and not rules_in_force(body=body, on=timezone.localdate(starts_at)).per_capsulam_allowed:
+        raise ValidationError(
+            {"per_capsulam": _("Arbetsordningen tillåter inte ställningstaganden per capsulam.")},
+            code="per_capsulam_not_allowed",
+        )
+    if not per_capsulam and not place.strip():
+        raise ValidationError({"place": _("Ange var sammanträdet hålls.")}, code="required")
     meeting = Meeting(
-        body=body, starts_at=starts_at, place=place, chair=chair, secretary=secretary, created_by=user
+        body=body,
+        starts_at=starts_at,
+        place=place.strip() or _("Per capsulam"),
+        per_capsulam=per_capsulam,
+        chair=chair,
+        secretary=secretary,
+        created_by=user,
     )
     _save(meeting, user=user, reason="sammanträde planerat")
     return meeting

@@ -70,6 +70,7 @@ def meeting_create(request):
                 body=data["body"],
                 starts_at=form.starts_at(),
                 place=data["place"],
+                per_capsulam=data["per_capsulam"],
                 chair=data["chair"],
                 secretary=data["secretary"],
                 user=request.user,

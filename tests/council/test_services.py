@@ -307,3 +307,24 @@ def test_items_move_on_the_agenda_without_gaps(vr_meeting, secretariat):
     services.item_move(item=first, up=True, user=secretariat)
     services.item_move(item=first, up=True, user=secretariat)  # already first: nothing happens
     assert list(vr_meeting.items.order_by("order").values_list("title", flat=True)) == ["Första", "Andra"]
+
+
+def test_per_capsulam_only_when_the_rules_of_procedure_allow_it(secretariat):
+    from council.models import RulesOfProcedure
+
+    council = body("varmlandsradet")
+    starts_at = MeetingFactory.build().starts_at
+    with pytest.raises(ValidationError, match="tillåter inte ställningstaganden per capsulam"):
+        services.meeting_create(
+            body=council, starts_at=starts_at, place="", per_capsulam=True, user=secretariat
+        )
+    RulesOfProcedure.objects.create(
+        body=council,
+        version=2,
+        valid_from=starts_at.date().replace(month=1, day=1),
+        per_capsulam_allowed=True,
+    )
+    meeting = services.meeting_create(
+        body=council, starts_at=starts_at, place="", per_capsulam=True, user=secretariat
+    )
+    assert meeting.per_capsulam and meeting.place == "Per capsulam"
