@@ -70,6 +70,20 @@ class OtherItemForm(forms.Form):
         label=_("Beskrivning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     presenter = forms.CharField(label=_("Föredragande"), max_length=150, required=False)
+    corrects = forms.ModelChoiceField(
+        label=_("Rättar paragraf"),
+        queryset=None,
+        required=False,
+        empty_label=_("Ingen rättelse"),
+        help_text=_(
+            "Ett justerat protokoll ändras aldrig: en rättelse är en ny paragraf som pekar på den gamla."
+        ),
+    )
+
+    def __init__(self, *args, paragraphs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].queryset = paragraphs
+        self.fields["corrects"].label_from_instance = lambda p: f"§ {p.number} ({p.year}) {p.title}"
 
 
 class AttendanceRowForm(forms.Form):

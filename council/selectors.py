@@ -154,6 +154,15 @@ def initiatives_for_agenda(*, meeting: Meeting):
     )
 
 
+def paragraphs_to_correct(*, meeting: Meeting):
+    """Paragraphs of this body's signed minutes: a correction is a new paragraph pointing to one."""
+    return (
+        Paragraph.objects.filter(body=meeting.body, meeting__status=MeetingStatus.MINUTES_SIGNED)
+        .select_related("meeting")
+        .order_by("-year", "-number")
+    )
+
+
 def meetings_later_than(*, meeting: Meeting):
     return Meeting.objects.filter(
         body=meeting.body,

@@ -154,6 +154,13 @@ def item_add(
                 code="already_on_agenda",
             )
         title = title or initiative.title
+    if corrects is not None and (
+        corrects.body_id != meeting.body_id or corrects.meeting.status != MeetingStatus.MINUTES_SIGNED
+    ):
+        raise ValidationError(
+            {"corrects": _("Bara en paragraf i ett justerat protokoll från samma organ kan rättas.")},
+            code="bad_correction",
+        )
     if not title:
         raise ValidationError({"title": _("Ange en rubrik för ärendet.")}, code="required")
     last = meeting.items.aggregate(last=Max("order"))["last"] or 0

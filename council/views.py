@@ -107,7 +107,11 @@ def meeting_manage(request, pk):
     initiative_form = InitiativeItemForm(
         request.POST if action == "initiative" else None, initiatives=initiatives
     )
-    other_form = OtherItemForm(request.POST if action == "other" else None, prefix="other")
+    other_form = OtherItemForm(
+        request.POST if action == "other" else None,
+        prefix="other",
+        paragraphs=selectors.paragraphs_to_correct(meeting=meeting),
+    )
     hold_form = HoldForm(request.POST if action == "hold" else None, prefix="hold")
     document_form = DocumentForm(
         request.POST if action == "document" else None,

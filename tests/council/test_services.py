@@ -328,3 +328,11 @@ def test_per_capsulam_only_when_the_rules_of_procedure_allow_it(secretariat):
         body=council, starts_at=starts_at, place="", per_capsulam=True, user=secretariat
     )
     assert meeting.per_capsulam and meeting.place == "Per capsulam"
+
+
+def test_only_signed_paragraphs_are_corrected(held_meeting, secretariat):
+    later = MeetingFactory(starts_at=held_meeting.starts_at.replace(month=9), created_by=secretariat)
+    with pytest.raises(ValidationError, match="justerat protokoll"):
+        services.item_add(
+            meeting=later, user=secretariat, title="Rättelse", corrects=held_meeting.paragraphs.first()
+        )
