@@ -4,6 +4,7 @@ The secretariat runs meetings and keeps the agreement's record; chosen adjusters
 everybody else reads (what `Meeting.objects.visible_to` lets them see). Nobody else writes.
 """
 
+from people.permissions import reads_everything
 from people.roles import Role
 
 
@@ -29,6 +30,11 @@ def can_sign_minutes(user, meeting) -> bool:
 
 def can_view_meetings(user) -> bool:
     return user.is_authenticated and user.is_active
+
+
+def can_view_history(user) -> bool:
+    """The full audit trail: the roles that read everything (secretariat, finance, auditor, admin)."""
+    return reads_everything(user)
 
 
 def can_record_adoption(user) -> bool:

@@ -234,3 +234,37 @@ def agreement_status(*, today: date | None = None) -> AgreementStatus:
 def positions_consensus():
     """For the ledger: Värmlandsrådet's consensus positions, newest first."""
     return Position.objects.consensus().select_related("initiative", "meeting", "rules")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: object
+    who: object
+    what: str
+    detail: str
+    kind: str
+
+
+def meeting_history(*, meeting: Meeting) -> list[HistoryRow]:
+    """Every recorded change of the meeting, its items, attendance and stances, newest first."""
+    rows = []
+    for h in Meeting.history.filter(id=meeting.pk).select_related("history_user"):
+        rows.append(
+            HistoryRow(h.history_date, h.history_user, str(meeting), h.get_status_display(), h.history_type)
+        )
+    for h in AgendaItem.history.filter(meeting_id=meeting.pk).select_related("history_user"):
+        rows.append(
+            HistoryRow(h.history_date, h.history_user, h.title, h.history_change_reason or "", h.history_type)
+        )
+    for h in Attendance.history.filter(meeting_id=meeting.pk).select_related("history_user", "party"):
+        state = h.represented_by if h.present else "frånvarande"
+        rows.append(HistoryRow(h.history_date, h.history_user, str(h.party), state, h.history_type))
+    for h in Stance.history.filter(item__meeting_id=meeting.pk).select_related(
+        "history_user", "party", "item"
+    ):
+        detail = h.get_kind_display() + (f": {h.reason}" if h.reason else "")
+        rows.append(
+            HistoryRow(h.history_date, h.history_user, f"{h.item.title} – {h.party}", detail, h.history_type)
+        )
+    rows.sort(key=lambda row: row.when, reverse=True)
+    return rows

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sammantraden/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("sammantraden/<int:pk>/hantera/", views.meeting_manage, name="meeting-manage"),
     path("sammantraden/<int:pk>/arenden/<int:item_pk>/", views.item_record, name="item-record"),
+    path("sammantraden/<int:pk>/historik/", views.meeting_history, name="meeting-history"),
     path("sammantraden/<int:pk>/justera/", views.minutes_sign, name="minutes-sign"),
     path("sammantraden/<int:pk>/kallelse.pdf", views.meeting_agenda_pdf, name="meeting-agenda-pdf"),
     path("sammantraden/<int:pk>/protokoll.pdf", views.meeting_minutes_pdf, name="meeting-minutes-pdf"),

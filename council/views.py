@@ -94,6 +94,7 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "can_manage": permissions.can_manage_meeting(request.user, meeting),
             "can_sign": permissions.can_sign_minutes(request.user, meeting),
+            "can_view_history": permissions.can_view_history(request.user),
         },
     )
 
@@ -283,6 +284,18 @@ def item_record(request, pk, item_pk):
             "is_vrau_initiative": meeting.body.makes_proposals and item.initiative_id is not None,
             "takes_position": takes_position,
         },
+    )
+
+
+def meeting_history(request, pk):
+    """The audit trail of a meeting: who recorded which stance, attendance and change, and when."""
+    meeting = _meeting(request, pk)
+    if not permissions.can_view_history(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "council/meeting_history.html",
+        {"meeting": meeting, "rows": selectors.meeting_history(meeting=meeting)},
     )
 
 

@@ -220,3 +220,14 @@ def test_the_agreement_is_in_force_once_all_17_have_adopted(client, secretariat,
     client.force_login(initiator)
     assert client.post(reverse("council:agreement"), {"action": "end"}).status_code == 403
     assert "I kraft" in client.get(reverse("council:agreement")).text  # ends only in 2030
+
+
+def test_the_auditor_reads_every_stance_in_the_meetings_history(client, signed, auditor, initiator):
+    url = reverse("council:meeting-history", args=[signed.pk])
+    client.force_login(auditor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Motsätter sig: Gynnar inte hela länet." in response.text
+    assert response.text.count("Står bakom") == 33  # 16 + 17 supports, each recorded once
+    client.force_login(initiator)
+    assert client.get(url).status_code == 403
