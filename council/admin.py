@@ -7,6 +7,7 @@ from council.models import (
     AgreementAdoption,
     Attendance,
     Body,
+    ItemDocument,
     Meeting,
     MinutesAdjuster,
     Paragraph,
@@ -61,6 +62,7 @@ class RulesOfProcedureAdmin(SimpleHistoryAdmin):
 
 for model in (
     Meeting,
+    ItemDocument,
     AgendaItem,
     Attendance,
     Stance,
