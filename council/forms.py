@@ -107,14 +107,22 @@ class StanceRowForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", _("– välj –")), *StanceKind.choices], required=False)
     reason = forms.CharField(max_length=2000, required=False)
 
-    def __init__(self, *args, party, **kwargs):
+    def __init__(self, *args, party, present=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.party = party
+        self.present = present
         self.fields["kind"].label = _("Ställningstagande: %(party)s") % {"party": party.name}
         self.fields["reason"].label = _("Motivering: %(party)s") % {"party": party.name}
 
     def clean(self):
         data = super().clean()
+        if data.get("kind") and not self.present:
+            self.add_error(
+                "kind",
+                _("%(party)s är inte närvarande och kan inte ta ställning.") % {"party": self.party.name},
+            )
+        elif self.present and not data.get("kind"):
+            self.add_error("kind", _("Välj partens ställningstagande."))
         if data.get("kind") == StanceKind.OBJECTS and not (data.get("reason") or "").strip():
             self.add_error("reason", _("En part som motsätter sig måste ange skälet."))
         return data
@@ -223,8 +231,9 @@ class AgreementEndForm(forms.Form):
 class PartyFormSet(forms.BaseFormSet):
     """One form per party, in the parties' Swedish order (the region first)."""
 
-    def __init__(self, *args, parties, **kwargs):
+    def __init__(self, *args, parties, present=None, **kwargs):
         self.parties = list(parties)
+        self.present = present  # party ids present, for forms that need it (stances)
         kwargs.setdefault("initial", [{} for _party in self.parties])
         super().__init__(*args, **kwargs)
 
@@ -232,7 +241,10 @@ class PartyFormSet(forms.BaseFormSet):
         return len(self.parties)
 
     def get_form_kwargs(self, index):
-        return {"party": self.parties[index]}
+        party = self.parties[index]
+        if self.present is None:
+            return {"party": party}
+        return {"party": party, "present": party.pk in self.present}
 
 
 AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=PartyFormSet, extra=0)

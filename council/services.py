@@ -9,9 +9,12 @@ through `initiatives.services.initiative_transition`. Once the minutes are signe
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +44,7 @@ from council.models import (
 from initiatives.models import Initiative, Status
 from initiatives.services import initiative_transition
 from people.models import Party, User
+from people.roles import Role
 
 
 def _save(obj, *, user: User, reason: str) -> None:
@@ -48,6 +52,23 @@ def _save(obj, *, user: User, reason: str) -> None:
     obj._history_user = user
     obj._change_reason = reason[:100]
     obj.save()
+
+
+def _notify(users, subject: str, body: str) -> None:
+    """Mail after commit (never for a change that rolled back), one message per person."""
+    recipients = sorted({u.email for u in users if u.is_active and u.email})
+    if not recipients:
+        return
+
+    def send():
+        for recipient in recipients:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True)
+
+    transaction.on_commit(send)
+
+
+def _meeting_path(meeting: Meeting) -> str:
+    return reverse("council:meeting-detail", args=[meeting.pk])
 
 
 def _require_manager(user: User) -> None:
@@ -208,6 +229,20 @@ def meeting_publish_agenda(*, meeting: Meeting, user: User) -> Meeting:
         raise ValidationError(_("Föredragningslistan är tom."), code="empty_agenda")
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
     _save(meeting, user=user, reason="kallelse utskickad")
+    if meeting.body.takes_positions:
+        # Värmlandsrådet's representatives get the notice (kallelse); VRAU's members are not modelled.
+        when = f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"
+        _notify(
+            User.objects.filter(groups__name=Role.COUNCIL_REPRESENTATIVE, is_active=True),
+            _("Kallelse: %(body)s %(when)s") % {"body": meeting.body.name, "when": when},
+            _("Kallelse och föredragningslista till %(body)s %(when)s, %(place)s: %(path)s")
+            % {
+                "body": meeting.body.name,
+                "when": when,
+                "place": meeting.place,
+                "path": _meeting_path(meeting),
+            },
+        )
     return meeting
 
 
@@ -556,6 +591,12 @@ def meeting_hold(*, meeting: Meeting, adjusters: list[User], user: User) -> Meet
         _save(MinutesAdjuster(meeting=meeting, user=adjuster), user=user, reason="justerare vald")
     meeting.status = MeetingStatus.HELD
     _save(meeting, user=user, reason="sammanträdet genomfört")
+    _notify(
+        adjusters,
+        _("Justera protokollet: %(meeting)s") % {"meeting": meeting},
+        _("Du är vald justerare. Läs och justera protokollet i DGR: %(path)s")
+        % {"path": _meeting_path(meeting)},
+    )
     return meeting
 
 

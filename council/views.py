@@ -217,12 +217,13 @@ def item_record(request, pk, item_pk):
     action = request.POST.get("action") if request.method == "POST" else None
     page = selectors.meeting_page(meeting=meeting)
     present_ids = {row.party.pk for row in page.attendance if row.attendance and row.attendance.present}
-    present = [p for p in page.parties if p.pk in present_ids]
+    # All 17 parties in Swedish order; only those present may take a stance (pre-filled: supports).
     stance_formset = StanceFormSet(
         request.POST if action == "decide" else None,
-        parties=present,
+        parties=page.parties,
+        present=present_ids,
         prefix="st",
-        initial=[{"kind": StanceKind.SUPPORTS} for _p in present],
+        initial=[{"kind": StanceKind.SUPPORTS} if p.pk in present_ids else {} for p in page.parties],
     )
     decide_form = DecideForm(request.POST if action == "decide" else None, prefix="dec")
     takes_position = meeting.body.takes_positions and item.initiative_id is not None
@@ -275,7 +276,6 @@ def item_record(request, pk, item_pk):
         {
             "meeting": meeting,
             "item": item,
-            "absent": [p for p in page.parties if p.pk not in present_ids],
             "stance_formset": stance_formset,
             "decide_form": decide_form,
             "proposal_form": proposal_form,

@@ -59,3 +59,19 @@ def published_meeting(vr_meeting, secretariat, parties):
     all_present(vr_meeting, secretariat, parties)
     vr_meeting.refresh_from_db()
     return vr_meeting
+
+
+@pytest.fixture
+def held_meeting_factory(published_meeting, secretariat, parties, adjusters):
+    """Decide every item and close the meeting (call it inside the block that should see the mails)."""
+    from decimal import Decimal
+
+    def hold():
+        for item in published_meeting.items.order_by("order"):
+            services.item_decide(
+                item=item, user=secretariat, stances=everyone(parties), supported_amount=Decimal("1000.00")
+            )
+        services.meeting_hold(meeting=published_meeting, adjusters=adjusters, user=secretariat)
+        return published_meeting
+
+    return hold

@@ -231,3 +231,26 @@ def test_the_auditor_reads_every_stance_in_the_meetings_history(client, signed, 
     assert response.text.count("Står bakom") == 33  # 16 + 17 supports, each recorded once
     client.force_login(initiator)
     assert client.get(url).status_code == 403
+
+
+def test_a_stance_for_an_absent_party_is_refused_next_to_its_field(client, vr_meeting, secretariat, parties):
+    services.item_add(meeting=vr_meeting, user=secretariat, initiative=proposed_initiative(user=secretariat))
+    services.meeting_publish_agenda(meeting=vr_meeting, user=secretariat)
+    all_present(vr_meeting, secretariat, parties, absent={"eda"})
+    item = vr_meeting.items.get()
+    client.force_login(secretariat)
+    url = reverse("council:item-record", args=[vr_meeting.pk, item.pk])
+    page = client.get(url).text
+    assert page.count("<tr>") == 18  # header + all 17 parties
+    data = {
+        "action": "decide",
+        "st-TOTAL_FORMS": "17",
+        "st-INITIAL_FORMS": "17",
+        "dec-supported_amount": "1000",
+    }
+    for index, _party in enumerate(parties):
+        data[f"st-{index}-kind"] = StanceKind.SUPPORTS
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Eda är inte närvarande och kan inte ta ställning." in response.text
+    assert not Stance.objects.exists()
