@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps as django_apps
 
 from initiatives.reference import ensure_action_areas
+from council.reference import ensure_council_reference
 from people.reference import ensure_parties, ensure_roles
 from people.roles import Role
 from tests.factories import UserFactory, party
@@ -16,6 +17,7 @@ def _reference_data(request):
         ensure_parties(django_apps)
         ensure_roles(django_apps)
         ensure_action_areas(django_apps)
+        ensure_council_reference(django_apps)
 
 
 @pytest.fixture
