@@ -9,7 +9,13 @@ from tests.factories import UserFactory, party
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """The parties and roles come from data migrations; tests with real commits truncate them away."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional_marker = bool(marker and marker.kwargs.get("transaction"))
+    if (
+        transactional_marker
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    ):
         ensure_parties(django_apps)
         ensure_roles(django_apps)
 
@@ -64,3 +70,17 @@ def administrator(db):
 @pytest.fixture
 def representative(db, karlstad):
     return UserFactory(username="vr-karlstad", party=karlstad, roles=[Role.COUNCIL_REPRESENTATIVE])
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database may be truncated: pytest-django empties it with TRUNCATE after every test with
+    real commits, which the ledger's append-only tables otherwise refuse (accounting migration 0002).
+    Set as a database default, so every connection (threads, the live server) has it; no production
+    database ever has `dgr.allow_truncate`."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.settings_dict["NAME"]
+        cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(name)} SET dgr.allow_truncate = 'on'")
+        cursor.execute("SET dgr.allow_truncate = 'on'")

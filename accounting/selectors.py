@@ -1,0 +1,2 @@
+def initiative_panel_context(initiative, user):
+    return None
