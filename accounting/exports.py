@@ -155,8 +155,18 @@ def overview_workbook(overview: selectors.Overview) -> Workbook:
 # --- SIE 4 ----------------------------------------------------------------------------------------
 
 
+# CP437 has å, ä, ö but no typographic dashes or quotes: write their ASCII kin rather than "?".
+_TYPOGRAPHY = str.maketrans(
+    {"–": "-", "—": "-", "”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "\u00a0": " "}
+)
+
+
 def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    return (
+        '"'
+        + str(text).translate(_TYPOGRAPHY).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+        + '"'
+    )
 
 
 def _amount(value: Decimal) -> str:
