@@ -11,6 +11,7 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -217,7 +218,9 @@ def sie(fiscal_year: FiscalYear, *, with_balances: bool) -> bytes:
     verifications = (
         Verification.objects.filter(fiscal_year=fiscal_year)
         .order_by("series", "number")
-        .prefetch_related("lines__account")
+        .prefetch_related(
+            Prefetch("lines", queryset=VerificationLine.objects.select_related("account").order_by("id"))
+        )
     )
     for v in verifications:
         out.append(

@@ -344,7 +344,7 @@ class VerificationLine(models.Model):
     class Meta:
         verbose_name = _("verifikationsrad")
         verbose_name_plural = _("verifikationsrader")
-        ordering = ["verification", "id"]
+        # No default ordering: it would join the verification, its year and fund into every sum.
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="line_amount_not_zero"),
             models.CheckConstraint(condition=Q(event__in=[k.value for k in EVENTS]), name="line_event_known"),

@@ -631,7 +631,7 @@ def verification_reverse(
             _("En rättelse kan inte rättas i sin tur; bokför en ny verifikation i stället."),
             code="reverse_reversal",
         )
-    lines = list(verification.lines.select_related("capital_part"))
+    lines = list(verification.lines.select_related("capital_part", "account").order_by("id"))
     _lock_parts([line.capital_part for line in lines])
     if Verification.objects.filter(reverses=verification).exists():
         raise ValidationError(
