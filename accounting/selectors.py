@@ -244,7 +244,7 @@ def journal(fund: Fund, *, year=None, kind=None, capital_part=None, initiative=N
             "fiscal_year", "author", "reverses__fiscal_year", "reversed_by__fiscal_year"
         )
         .prefetch_related(Prefetch("lines", queryset=lines))
-        .order_by("-booking_date", "-fiscal_year__year", "-series", "-number")
+        .order_by("-booking_date", "-series", "-number")
     )
 
 

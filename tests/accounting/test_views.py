@@ -231,3 +231,28 @@ def test_query_counts_do_not_grow_with_the_journal(
     services.fiscal_year_close(fiscal_year=funded.fiscal_years.get(year=2026), user=finance)
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_decision_document_must_be_a_pdf(client, funded, finance, initiative, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(finance)
+    url = reverse("accounting:decision-create", args=[initiative.pk])
+    data = {
+        "fund": funded.pk,
+        "maker_kind": "board",
+        "maker_name": "Regionstyrelsen",
+        "decided_on": "2026-03-01",
+        "reference": "RS 2026/10",
+        "amount": "100 000",
+        "idempotency_key": _key(client.get(url)),
+    }
+    response = client.post(url, {**data, "document": SimpleUploadedFile("beslut.pdf", b"not really a pdf")})
+    assert "ska vara en PDF-fil" in response.content.decode()
+    assert not Decision.objects.exists()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    client.post(
+        url, {**data, "document": SimpleUploadedFile("beslut.pdf", pdf, content_type="application/pdf")}
+    )
+    assert Decision.objects.get().document.read() == pdf
