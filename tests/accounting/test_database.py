@@ -253,3 +253,40 @@ def test_year_close_commits_a_locked_year(finance):
     fund, _part = _fund_with(finance)
     services.fiscal_year_close(fiscal_year=fund.fiscal_years.get(year=2026), user=finance)
     assert FiscalYear.objects.get(fund=fund, year=2026).status == "closed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_disbursements_never_take_a_commitment_below_zero(finance, karlstad, initiator):
+    fund, part = _fund_with(finance)
+    decision = decide(
+        fund=fund, initiative=supported_initiative(party=karlstad, user=initiator), user=finance
+    )
+    commitment = services.commitment_create(
+        decision=decision,
+        shares=[services.Share(part, D("1000000.00"))],
+        booking_date=date(2026, 3, 1),
+        text="Beviljat",
+        user=finance,
+    ).commitment
+
+    def attempt(i: int) -> str:
+        try:
+            services.disbursement_record(
+                commitment=commitment,
+                amount=D("100000.00"),
+                booking_date=date(2026, 4, 1),
+                text=f"{i}",
+                user=finance,
+            )
+            return "ok"
+        except ValidationError as error:
+            return "refused" if "återstår bara" in str(error) else f"other: {error}"
+        except Exception as error:
+            return f"error: {type(error).__name__}: {error}"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(attempt, range(40)))
+    assert outcomes.count("ok") == 10 and outcomes.count("refused") == 30, set(outcomes)
+    assert services.commitment_figures(commitment)["remaining"] == D("0.00")
