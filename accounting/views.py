@@ -22,6 +22,12 @@ def _fund(request, slug) -> Fund:
     return get_object_or_404(Fund, slug=slug)
 
 
+def _readers_only(request) -> None:
+    """Decisions and commitments are the ledger's records: to anyone else they do not exist (404)."""
+    if not permissions.can_view_ledger(request.user):
+        raise Http404
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -354,7 +360,7 @@ def decision_create(request, initiative_pk):
 
 
 def decision_detail(request, pk):
-    _require(permissions.can_view_ledger(request.user))
+    _readers_only(request)
     decision = get_object_or_404(
         Decision.objects.select_related("initiative__party", "fund", "recorded_by"), pk=pk
     )
@@ -371,6 +377,7 @@ def decision_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def commitment_create(request, pk):
+    _readers_only(request)
     decision = get_object_or_404(Decision.objects.select_related("fund", "initiative"), pk=pk)
     _require(permissions.can_post(request.user, decision.fund))
     form = forms.CommitmentForm(
@@ -406,7 +413,7 @@ def _kr(amount) -> str:
 
 
 def commitment_detail(request, pk):
-    _require(permissions.can_view_ledger(request.user))
+    _readers_only(request)
     commitment = get_object_or_404(
         Commitment.objects.select_related("decision", "initiative__party", "capital_part", "fund"), pk=pk
     )
@@ -430,6 +437,7 @@ def commitment_detail(request, pk):
 
 
 def _commitment_event(request, pk, *, service_fn, title, default_text):
+    _readers_only(request)
     commitment = get_object_or_404(Commitment.objects.select_related("fund", "initiative", "decision"), pk=pk)
     _require(permissions.can_post(request.user, commitment.fund))
     form = forms.MoneyEventForm(

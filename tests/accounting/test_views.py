@@ -256,3 +256,16 @@ def test_decision_document_must_be_a_pdf(client, funded, finance, initiative, se
         url, {**data, "document": SimpleUploadedFile("beslut.pdf", pdf, content_type="application/pdf")}
     )
     assert Decision.objects.get().document.read() == pdf
+
+
+def test_decisions_and_commitments_do_not_exist_for_initiators(client, commitment, initiator, auditor):
+    client.force_login(initiator)
+    for name, pk in (
+        ("accounting:decision-detail", commitment.decision_id),
+        ("accounting:commitment-detail", commitment.pk),
+        ("accounting:disbursement-create", commitment.pk),
+    ):
+        assert client.get(reverse(name, args=[pk])).status_code == 404
+    client.force_login(auditor)
+    assert client.get(reverse("accounting:commitment-detail", args=[commitment.pk])).status_code == 200
+    assert client.get(reverse("accounting:disbursement-create", args=[commitment.pk])).status_code == 403
