@@ -179,7 +179,8 @@ def year_rows(years: list[FiscalYear], movements) -> list[YearRow]:
 
 
 def year_balances(fiscal_year: FiscalYear) -> list[dict]:
-    """Opening, movement and closing per account and capital part of one year (snapshot or live)."""
+    """Opening, movement and closing per account of one year: its snapshot once closed, else the last
+    closed snapshot plus the lines of the open years up to it. At most four queries."""
     accounts = {
         a.pk: a for a in Account.objects.filter(fund_id=fiscal_year.fund_id).select_related("capital_part")
     }
@@ -191,35 +192,29 @@ def year_balances(fiscal_year: FiscalYear) -> list[dict]:
             YearBalance.objects.filter(fiscal_year=fiscal_year)
             .values("account_id")
             .annotate(o=Sum("opening"), m=Sum("movement"), c=Sum("closing"))
+            .order_by()
         ):
             rows[r["account_id"]].update(opening=r["o"], movement=r["m"], closing=r["c"])
     else:
-        previous = FiscalYear.objects.filter(fund_id=fiscal_year.fund_id, year__lt=fiscal_year.year).order_by(
-            "-year"
-        )
-        earlier = list(previous.values("id", "status"))
-        last_closed = next((y["id"] for y in earlier if y["status"] == FiscalYear.Status.CLOSED), None)
-        open_before = [y["id"] for y in earlier if y["status"] == FiscalYear.Status.OPEN]
+        years = list(FiscalYear.objects.filter(fund_id=fiscal_year.fund_id, year__lte=fiscal_year.year))
+        last_closed = max((y for y in years if not y.is_open), key=lambda y: y.year, default=None)
         if last_closed:
             for r in (
-                YearBalance.objects.filter(fiscal_year_id=last_closed)
+                YearBalance.objects.filter(fiscal_year=last_closed)
                 .values("account_id")
                 .annotate(c=Sum("closing"))
+                .order_by()
             ):
                 rows[r["account_id"]]["opening"] += r["c"]
-        if open_before:
-            for r in (
-                VerificationLine.objects.filter(fiscal_year_id__in=open_before)
-                .values("account_id")
-                .annotate(t=Sum("amount"))
-            ):
-                rows[r["account_id"]]["opening"] += r["t"]
         for r in (
-            VerificationLine.objects.filter(fiscal_year=fiscal_year)
-            .values("account_id")
+            VerificationLine.objects.filter(fiscal_year_id__in=[y.pk for y in years if y.is_open])
+            .values("fiscal_year_id", "account_id")
             .annotate(t=Sum("amount"))
+            .order_by()
         ):
-            rows[r["account_id"]]["movement"] = r["t"]
+            rows[r["account_id"]]["movement" if r["fiscal_year_id"] == fiscal_year.pk else "opening"] += r[
+                "t"
+            ]
         for row in rows.values():
             row["closing"] = row["opening"] + row["movement"]
     return [rows[pk] for pk in sorted(rows, key=lambda pk: accounts[pk].code)]

@@ -248,36 +248,39 @@ def account_edit(request, slug, pk):
     )
 
 
+def _year(request, slug, year) -> FiscalYear:
+    if not permissions.can_view_ledger(request.user):
+        raise Http404
+    return get_object_or_404(FiscalYear.objects.select_related("fund"), fund__slug=slug, year=year)
+
+
 def year_detail(request, slug, year):
-    fund = _fund(request, slug)
-    fiscal_year = get_object_or_404(FiscalYear, fund=fund, year=year)
-    can_close = permissions.can_close_year(request.user, fiscal_year) and fiscal_year.is_open
+    fiscal_year = _year(request, slug, year)
     return render(
         request,
         "accounting/year_detail.html",
         {
-            "fund": fund,
+            "fund": fiscal_year.fund,
             "fiscal_year": fiscal_year,
             "balances": selectors.year_balances(fiscal_year),
-            "checks": services.fiscal_year_checks(fiscal_year) if can_close else [],
-            "can_close": can_close,
-            "form": forms.YearCloseForm() if can_close else None,
+            "can_close": permissions.can_close_year(request.user, fiscal_year) and fiscal_year.is_open,
         },
     )
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def year_close(request, slug, year):
-    fund = _fund(request, slug)
-    fiscal_year = get_object_or_404(FiscalYear, fund=fund, year=year)
+    """The checks, and the close itself once they are green and finance confirms."""
+    fiscal_year = _year(request, slug, year)
     _require(permissions.can_close_year(request.user, fiscal_year))
-    form = forms.YearCloseForm(request.POST)
-    if form.is_valid():
+    if not fiscal_year.is_open:
+        return redirect("accounting:year-detail", slug, year)
+    form = forms.YearCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.fiscal_year_close(fiscal_year=fiscal_year, user=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
@@ -285,9 +288,16 @@ def year_close(request, slug, year):
                 % {"year": fiscal_year.year, "next": fiscal_year.year + 1},
             )
             return redirect("accounting:year-detail", slug, year)
-    else:
-        messages.error(request, _("Bekräfta att du vill stänga året."))
-    return redirect("accounting:year-detail", slug, year)
+    return render(
+        request,
+        "accounting/year_close.html",
+        {
+            "fund": fiscal_year.fund,
+            "fiscal_year": fiscal_year,
+            "checks": services.fiscal_year_checks(fiscal_year),
+            "form": form,
+        },
+    )
 
 
 def year_sie(request, slug, year, variant):

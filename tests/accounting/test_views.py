@@ -157,15 +157,23 @@ def test_reversing_twice_is_refused(client, commitment, finance):
     assert Verification.objects.filter(kind=Kind.REVERSAL).count() == 1
 
 
-def test_year_close_from_the_year_page(client, funded, finance):
+def test_year_close_shows_the_checks_and_needs_a_confirmation(client, funded, finance):
     client.force_login(finance)
-    url = reverse("accounting:year-detail", args=[funded.slug, 2026])
+    url = reverse("accounting:year-close", args=[funded.slug, 2026])
     assert "Kontrollerna är gröna" in client.get(url).content.decode()
-    response = client.post(
-        reverse("accounting:year-close", args=[funded.slug, 2026]), {"confirm": "on"}, follow=True
-    )
+    client.post(url, {})
+    assert funded.fiscal_years.get(year=2026).is_open  # nothing happens without the confirmation
+    response = client.post(url, {"confirm": "on"}, follow=True)
     assert "Verksamhetsåret 2026 är stängt" in response.content.decode()
     assert funded.fiscal_years.get(year=2027).is_open
+
+
+def test_year_close_page_lists_what_stands_in_the_way(client, funded, finance):
+    services.fiscal_year_open(fund=funded, year=2027, user=finance)
+    client.force_login(finance)
+    response = client.get(reverse("accounting:year-close", args=[funded.slug, 2027]))
+    assert "Verksamhetsåret 2026 är inte stängt" in response.content.decode()
+    assert "Stäng verksamhetsåret</button>" not in response.content.decode()
 
 
 def test_initiators_read_their_own_initiatives_money_only(client, commitment, initiator, other_initiator):
@@ -269,3 +277,35 @@ def test_decisions_and_commitments_do_not_exist_for_initiators(client, commitmen
     client.force_login(auditor)
     assert client.get(reverse("accounting:commitment-detail", args=[commitment.pk])).status_code == 200
     assert client.get(reverse("accounting:disbursement-create", args=[commitment.pk])).status_code == 403
+
+
+def test_query_counts_of_decision_commitment_and_money_pages_do_not_grow(
+    client, commitment, finance, django_assert_max_num_queries
+):
+    client.force_login(finance)
+    urls = [
+        reverse("accounting:decision-detail", args=[commitment.decision_id]),
+        reverse("accounting:commitment-detail", args=[commitment.pk]),
+        reverse("accounting:initiative-money", args=[commitment.initiative_id]),
+        reverse("accounting:decision-list"),
+        reverse("accounting:year-detail", args=[commitment.fund.slug, 2026]),
+        reverse("accounting:year-close", args=[commitment.fund.slug, 2026]),
+    ]
+    for payments in (1, 20):
+        if payments == 20:  # the second size spans a closed year: snapshots and the open year
+            services.fiscal_year_close(fiscal_year=commitment.fund.fiscal_years.get(year=2026), user=finance)
+            urls[-2:] = [
+                reverse("accounting:year-detail", args=[commitment.fund.slug, 2027]),
+                reverse("accounting:year-close", args=[commitment.fund.slug, 2027]),
+            ]
+        for _ in range(payments):
+            services.disbursement_record(
+                commitment=commitment,
+                amount=D("1.00"),
+                booking_date=date(2026 if payments == 1 else 2027, 4, 1),
+                text="Del",
+                user=finance,
+            )
+        for url in urls:
+            with django_assert_max_num_queries(12):
+                assert client.get(url).status_code == 200

@@ -81,6 +81,8 @@ def test_finance_decides_commits_disburses_is_refused_and_closes_the_year(page, 
     page.goto(f"/ekonomi/fond/{fund.slug}/")
     axe(page)
     page.get_by_role("link", name=str(year), exact=True).click()
+    axe(page)
+    page.get_by_role("link", name="Stäng året").click()
     page.get_by_text("Kontrollerna är gröna").wait_for()
     axe(page)
     page.get_by_label(re.compile("Jag har stämt av året")).check()
