@@ -290,3 +290,16 @@ def test_concurrent_disbursements_never_take_a_commitment_below_zero(finance, ka
         outcomes = list(pool.map(attempt, range(40)))
     assert outcomes.count("ok") == 10 and outcomes.count("refused") == 30, set(outcomes)
     assert services.commitment_figures(commitment)["remaining"] == D("0.00")
+
+
+@pytest.mark.django_db
+def test_a_commitment_must_match_its_decision(finance, karlstad, arvika, initiator, other_initiator):
+    fund, part = _fund_with(finance)
+    decision = decide(
+        fund=fund, initiative=supported_initiative(party=karlstad, user=initiator), user=finance
+    )
+    other = supported_initiative(party=arvika, user=other_initiator, title="Ett annat")
+    with pytest.raises(IntegrityError, match="decision's fund and initiative"), transaction.atomic():
+        Commitment.objects.create(
+            fund=fund, decision=decision, initiative=other, capital_part=part, amount=D("1.00")
+        )
