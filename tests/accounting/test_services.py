@@ -325,3 +325,30 @@ def test_account_map_is_for_finance_and_recorded_in_history(fund, finance, audit
 
 def test_lines_carry_the_initiative_and_commitment(commitment, initiative):
     assert VerificationLine.objects.filter(initiative=initiative, commitment=commitment).count() == 2
+
+
+def test_a_second_fund_keeps_its_own_ledger_numbering_and_figures(funded, finance):
+    from accounting import selectors
+    from tests.accounting.factories import make_fund
+
+    keolis = make_fund(finance, slug="keolis")
+    part = keolis.capital_parts.get(number=1)
+    first = services.capital_add(
+        capital_part=part,
+        amount=D("7500000.00"),
+        booking_date=date(2026, 2, 1),
+        text="Förlikning",
+        user=finance,
+    )
+    assert first.number == 1  # its own series, not continuing DGR's
+    assert selectors.fund_overview(keolis).total.available == D("7500000.00")
+    assert selectors.fund_overview(funded).total.available == D("200000000.00")
+    with pytest.raises(ValidationError):
+        services.capital_transfer(
+            from_part=part,
+            to_part=funded.capital_parts.get(number=1),
+            amount=D(1),
+            booking_date=date(2026, 2, 2),
+            text="Mellan fonder",
+            user=finance,
+        )
