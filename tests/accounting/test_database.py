@@ -303,3 +303,52 @@ def test_a_commitment_must_match_its_decision(finance, karlstad, arvika, initiat
         Commitment.objects.create(
             fund=fund, decision=decision, initiative=other, capital_part=part, amount=D("1.00")
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_year_close_waits_for_a_posting_in_flight_and_includes_it(finance):
+    from accounting.models import YearBalance
+
+    fund, part = _fund_with(finance)
+    posted, release, errors = threading.Event(), threading.Event(), []
+
+    def post():
+        try:
+            with transaction.atomic():
+                services.capital_add(
+                    capital_part=part,
+                    amount=D(5),
+                    booking_date=date(2026, 6, 1),
+                    text="I farten",
+                    user=finance,
+                )
+                posted.set()
+                release.wait(10)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def close():
+        try:
+            services.fiscal_year_close(fiscal_year=FiscalYear.objects.get(fund=fund, year=2026), user=finance)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    assert posted.wait(10)
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join(1.0)
+    assert closer.is_alive()  # the close waits for the posting's transaction
+    release.set()
+    poster.join(10)
+    closer.join(10)
+    assert not errors and not closer.is_alive()
+    settlement = YearBalance.objects.filter(
+        fiscal_year__fund=fund, fiscal_year__year=2026, account__kind="settlement"
+    )
+    assert sum(b.closing for b in settlement) == D("10000005.00")
