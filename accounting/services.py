@@ -203,16 +203,14 @@ def _line(account: Account, part: CapitalPart, event: str, amount: Decimal, **ex
     return VerificationLine(account=account, capital_part=part, event=event, amount=amount, **extra)
 
 
-def _refuse_if_short(part: CapitalPart, amount: Decimal, field: str = "amount") -> None:
+def _refuse_if_short(part: CapitalPart, amount: Decimal, field: str | None = "amount") -> None:
     left = available(part)
     if amount > left:
-        raise ValidationError(
-            {
-                field: _("Det finns bara %(left)s tillgängligt i kapitaldelen %(part)s.")
-                % {"left": format_amount(left), "part": part}
-            },
-            code="over_available",
-        )
+        message = _("Det finns bara %(left)s tillgängligt i kapitaldelen %(part)s.") % {
+            "left": format_amount(left),
+            "part": part,
+        }
+        raise ValidationError({field: message} if field else message, code="over_available")
 
 
 # --- funds and capital ----------------------------------------------------------------------------
@@ -653,7 +651,7 @@ def verification_reverse(
     # Would the mirror take available capital or a commitment's remainder below zero? Say so in words.
     for line in mirrored:
         if line.account.kind == Account.Kind.AVAILABLE and line.amount > 0:
-            _refuse_if_short(line.capital_part, line.amount, field="booking_date")
+            _refuse_if_short(line.capital_part, line.amount, field=None)
         if line.account.kind == Account.Kind.RESERVED and line.amount > 0:
             remaining = commitment_figures(Commitment.objects.get(pk=line.commitment_id))["remaining"]
             if line.amount > remaining:

@@ -352,3 +352,18 @@ def test_a_second_fund_keeps_its_own_ledger_numbering_and_figures(funded, financ
             text="Mellan fonder",
             user=finance,
         )
+
+
+def test_reversing_capital_already_committed_is_refused(decision, parts, finance):
+    capital = Verification.objects.filter(kind=Kind.CAPITAL).order_by("number").first()
+    services.commitment_create(
+        decision=decision,
+        shares=[services.Share(parts[0], D("5000000.00"))],
+        booking_date=date(2026, 3, 1),
+        text="x",
+        user=finance,
+    )
+    with pytest.raises(ValidationError, match="bara 50"):
+        services.verification_reverse(
+            verification=capital, booking_date=date(2026, 3, 2), text="x", user=finance
+        )
