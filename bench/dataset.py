@@ -32,6 +32,9 @@ def PAGES() -> list[tuple[str, str | None, str]]:
         ("initiative detail", "bench-initiator", f"/initiativ/{_detail_pk()}/"),
         ("initiative detail", "bench-secretariat", f"/initiativ/{_detail_pk()}/"),
         *COUNCIL_PAGES(),
+        ("fund overview", "bench-finance", "/ekonomi/fond/bench/"),
+        ("journal (first page)", "bench-finance", "/ekonomi/fond/bench/huvudbok/"),
+        ("journal (year filter)", "bench-finance", "/ekonomi/fond/bench/huvudbok/?year=2026"),
     ]
 
 
@@ -263,6 +266,74 @@ def seed_initiatives() -> None:
             )
     DETAIL_FILE.parent.mkdir(exist_ok=True)
     DETAIL_FILE.write_text(str(detail.pk))
+def seed_accounting() -> None:
+    """A fund with its capital, 100 decided initiatives, each committed and paid twice (about 400
+    verifications); bench/ledger.py measures the figures on journals of 100 000 and 1 000 000 lines."""
+    from datetime import date
+    from decimal import Decimal
+
+    from accounting import services
+    from accounting.models import Fund
+    from initiatives.models import Initiative, Status
+    from initiatives.services import initiative_transition
+    from people.models import Party, User
+
+    if Fund.objects.filter(slug="bench").exists():
+        return
+    finance = User.objects.get(username="bench-finance")
+    fund = services.fund_create(
+        slug="bench",
+        name="Bench-fonden",
+        opened_on=date(2026, 1, 1),
+        parts=[("A", ""), ("B", ""), ("C", "")],
+        user=finance,
+    )
+    parts = list(fund.capital_parts.order_by("number"))
+    for part in parts:
+        services.capital_add(
+            capital_part=part,
+            amount=Decimal("100000000"),
+            booking_date=date(2026, 1, 1),
+            text="Kapital",
+            user=finance,
+        )
+    karlstad = Party.objects.get(slug="karlstad")
+    for i in range(100):
+        initiative = Initiative.objects.create(
+            party=karlstad,
+            title=f"Bench-initiativ {i}",
+            created_by=finance,
+            registration_year=2025,
+            registration_serial=9000 + i,
+        )
+        for status in (Status.SUBMITTED, Status.PREPARED, Status.PROPOSED, Status.SUPPORTED):
+            initiative_transition(initiative=initiative, to=status, user=finance)
+        decision = services.decision_record(
+            fund=fund,
+            initiative=initiative,
+            maker_kind="board",
+            maker_name="Regionstyrelsen",
+            delegation_point="",
+            decided_on=date(2026, 2, 1),
+            reference=f"RS 2026/{i}",
+            amount=Decimal("100000"),
+            user=finance,
+        )
+        commitment = services.commitment_create(
+            decision=decision,
+            shares=[services.Share(parts[i % 3], Decimal("100000"))],
+            booking_date=date(2026, 2, 2),
+            text=f"Beviljat {i}",
+            user=finance,
+        ).commitment
+        for month in (3, 6):
+            services.disbursement_record(
+                commitment=commitment,
+                amount=Decimal("25000"),
+                booking_date=date(2026, month, 1),
+                text=f"Utbetalning {i}",
+                user=finance,
+            )
 
 
 def main() -> None:
@@ -278,6 +349,7 @@ def main() -> None:
         seed_people()
         seed_initiatives()
         seed_council()
+        seed_accounting()
     print("   bench dataset ready")
 
 

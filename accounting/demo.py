@@ -1,0 +1,196 @@
+"""Demo ledger: DGR opened 2022-01-01 with its three capital parts, four initiatives decided and paid out
+over several years (with a repayment, a release, a transfer and a reversal), 2022–2025 closed, 2026 open,
+and one initiative Värmlandsrådet supported that still waits for Region Värmland's decision.
+
+Idempotent: initiatives are found by title, and the postings are made only into an empty journal.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max
+
+from accounting import services
+from accounting.models import Fund, Verification
+from initiatives.models import Initiative, Status
+from initiatives.services import initiative_transition
+from people.models import Party, User
+
+D = Decimal
+PARTS = [
+    (
+        "Kommunalförbundet Region Värmland",
+        "Kapital som byggts upp i det tidigare kommunalförbundet Region Värmland.",
+    ),
+    ("Värmlandstrafik AB", "Kapital som byggts upp i Värmlandstrafik AB."),
+    ("Gemensamt övrigt kapital", "Övrigt kapital som parterna förde till fonden."),
+]
+# title, party slug, registration year
+INITIATIVES = [
+    ("Kapacitetsstudie för Värmlandsbanan", "region", 2022),
+    ("Besöksnäring i norra Värmland", "torsby", 2022),
+    ("Kompetenslyftet Värmland", "karlstad", 2023),
+    ("Laddinfrastruktur längs E18", "arvika", 2024),
+    ("Digital vård i glesbygd", "saffle", 2026),
+]
+
+
+def _supported(title: str, party: Party, year: int, user: User) -> Initiative:
+    existing = Initiative.objects.filter(title=title).first()
+    if existing:
+        return existing
+    serial = (
+        Initiative.objects.filter(registration_year=year).aggregate(m=Max("registration_serial"))["m"] or 0
+    ) + 1
+    initiative = Initiative.objects.create(
+        party=party,
+        title=title,
+        summary="Demoinitiativ för fonden.",
+        created_by=user,
+        registration_year=year,
+        registration_serial=serial,
+    )
+    for status in (Status.SUBMITTED, Status.PREPARED, Status.PROPOSED, Status.SUPPORTED):
+        initiative_transition(initiative=initiative, to=status, user=user, reason="demodata")
+    return initiative
+
+
+def load(*, password: str, stdout) -> None:
+    finance = User.objects.get(username="ekonomi")
+    fund = Fund.objects.filter(slug="dgr").first() or services.fund_create(
+        slug="dgr",
+        name="De gemensamma resurserna",
+        opened_on=date(2022, 1, 1),
+        parts=PARTS,
+        user=finance,
+        description="Region Värmlands och Värmlands kommuners gemensamt ägda fond.",
+    )
+    parties = {p.slug: p for p in Party.objects.all()}
+    initiatives = [
+        _supported(title, parties[slug], year, User.objects.filter(party=parties[slug]).first() or finance)
+        for title, slug, year in INITIATIVES
+    ]
+    if Verification.objects.filter(fund=fund).exists():
+        stdout.write("  fonden DGR fanns redan")
+        return
+    p1, p2, p3 = fund.capital_parts.order_by("number")
+    banan, besok, kompetens, laddning, _waiting = initiatives
+
+    def post(fn, **kwargs):
+        return fn(user=finance, **kwargs)
+
+    def decide(initiative, when, reference, amount, maker=("board", "Regionstyrelsen", "2.1")):
+        return post(
+            services.decision_record,
+            fund=fund,
+            initiative=initiative,
+            maker_kind=maker[0],
+            maker_name=maker[1],
+            delegation_point=maker[2],
+            decided_on=when,
+            reference=reference,
+            amount=D(amount),
+        )
+
+    def commit(decision, when, shares):
+        return post(
+            services.commitment_create,
+            decision=decision,
+            shares=[services.Share(part, D(amount), year) for part, amount, year in shares],
+            booking_date=when,
+            text=f"Beviljat: {decision.initiative.title}",
+        )
+
+    def pay(commitment, when, amount, text="Utbetalning"):
+        return post(
+            services.disbursement_record,
+            commitment=commitment,
+            amount=D(amount),
+            booking_date=when,
+            text=f"{text}: {commitment.initiative.title}",
+        )
+
+    def close(year):
+        services.fiscal_year_close(fiscal_year=fund.fiscal_years.get(year=year), user=finance)
+
+    # 2022: the opening capital, the first two decisions.
+    for part, amount in ((p1, "55000000"), (p2, "101000000"), (p3, "44000000")):
+        post(
+            services.capital_add,
+            capital_part=part,
+            amount=D(amount),
+            booking_date=date(2022, 1, 1),
+            text="Ingående kapital",
+        )
+    d_banan = decide(banan, date(2022, 3, 14), "RS 2022/112 § 41", "8000000")
+    commit(d_banan, date(2022, 3, 20), [(p2, "5000000", 2022), (p2, "3000000", 2023)])
+    c_banan_1, c_banan_2 = d_banan.commitments.order_by("id")
+    pay(c_banan_1, date(2022, 6, 1), "3000000")
+    d_besok = decide(
+        besok, date(2022, 9, 5), "RD 2022/77", "4000000", ("delegate", "Regiondirektören", "3.2.1")
+    )
+    c_besok = commit(d_besok, date(2022, 9, 12), [(p1, "4000000", 2022)]).commitment
+    pay(c_besok, date(2022, 11, 15), "1000000")
+    close(2022)
+
+    # 2023: payments continue; a third initiative; a mistaken payment reversed.
+    pay(c_banan_1, date(2023, 3, 1), "2000000")
+    pay(c_banan_2, date(2023, 4, 3), "3000000")
+    pay(c_besok, date(2023, 5, 2), "2000000")
+    d_komp = decide(
+        kompetens,
+        date(2023, 5, 22),
+        "RUN 2023/15 § 8",
+        "6000000",
+        ("committee", "Regionala utvecklingsnämnden", "1.4"),
+    )
+    commit(d_komp, date(2023, 6, 1), [(p1, "3000000", 2023), (p3, "3000000", 2024)])
+    c_komp_1, c_komp_3 = d_komp.commitments.order_by("id")
+    pay(c_komp_1, date(2023, 9, 1), "2000000")
+    wrong = pay(c_komp_1, date(2023, 10, 2), "200000", "Felaktig utbetalning")
+    post(
+        services.verification_reverse,
+        verification=wrong,
+        booking_date=date(2023, 10, 3),
+        text="Rättelse: dubbel utbetalning",
+    )
+    close(2023)
+
+    # 2024: a repayment and a release; the fourth initiative; a transfer between parts.
+    post(
+        services.repayment_record,
+        commitment=c_besok,
+        amount=D("150000"),
+        booking_date=date(2024, 3, 4),
+        text="Återbetalning av outnyttjade medel: Besöksnäring i norra Värmland",
+    )
+    post(
+        services.commitment_release,
+        commitment=c_besok,
+        amount=D("1000000"),
+        booking_date=date(2024, 6, 28),
+        text="Frigörande: projektet avslutat under budget",
+    )
+    pay(c_komp_1, date(2024, 2, 1), "1000000")
+    pay(c_komp_3, date(2024, 8, 1), "2000000")
+    d_ladd = decide(laddning, date(2024, 9, 16), "RS 2024/301 § 97", "10000000")
+    c_ladd = commit(d_ladd, date(2024, 9, 30), [(p2, "10000000", 2025)]).commitment
+    pay(c_ladd, date(2024, 11, 1), "2000000")
+    post(
+        services.capital_transfer,
+        from_part=p3,
+        to_part=p1,
+        amount=D("2000000"),
+        booking_date=date(2024, 12, 16),
+        text="Omfördelning enligt Värmlandsrådets inriktning",
+    )
+    close(2024)
+
+    # 2025: payments; closed.
+    pay(c_komp_3, date(2025, 3, 3), "1000000")
+    pay(c_ladd, date(2025, 5, 5), "4000000")
+    close(2025)
+
+    # 2026, open: one more payment so far.
+    pay(c_ladd, date(2026, 2, 2), "1000000")
+    stdout.write("  fonden DGR med huvudbok 2022–2026 (2022–2025 stängda)")
