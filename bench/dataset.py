@@ -266,6 +266,8 @@ def seed_initiatives() -> None:
             )
     DETAIL_FILE.parent.mkdir(exist_ok=True)
     DETAIL_FILE.write_text(str(detail.pk))
+
+
 def seed_accounting() -> None:
     """A fund with its capital, 100 decided initiatives, each committed and paid twice (about 400
     verifications); bench/ledger.py measures the figures on journals of 100 000 and 1 000 000 lines."""

@@ -1,8 +1,8 @@
 import pytest
 from django.apps import apps as django_apps
 
-from initiatives.reference import ensure_action_areas
 from council.reference import ensure_council_reference
+from initiatives.reference import ensure_action_areas
 from people.reference import ensure_parties, ensure_roles
 from people.roles import Role
 from tests.factories import UserFactory, party
