@@ -9,8 +9,10 @@ Models
   granted initiatives* account; per fund one *settlement account with the region* (the money itself sits
   in the region's treasury). `region_account` maps each to the region's own account number (edited by
   finance; used in the SIE export).
-- Decision: Region Värmland's formal decision under its delegation. Recording one requires the
-  initiative to be SUPPORTED (Värmlandsrådet reached consensus) and moves it to DECIDED.
+- Decision: Region Värmland's formal decision under its delegation. It rests on Värmlandsrådet's consensus
+  position on the initiative (`position`, required): recording one requires the initiative to be SUPPORTED,
+  an amount no larger than the position's supported amount and a date no earlier than the position's
+  meeting; it moves the initiative to DECIDED.
 - Commitment: an amount granted to an initiative under a decision, from one capital part (a decision may be
   committed in several commitments, split over capital parts and planned years). Money events against it.
 - Verification / VerificationLine: the double-entry journal. Signed amounts, debit positive and credit
@@ -198,8 +200,14 @@ class Decision(models.Model):
         related_name="decisions",
         verbose_name=_("initiativ"),
     )
-    # The integrator adds here the required link to the council's consensus position this decision rests on
-    # (council.Position); see the report of the ledger branch.
+    # The council's consensus position the decision rests on (issue 5): the decision cannot grant more
+    # than the amount Värmlandsrådet supported, nor be taken before the position.
+    position = models.ForeignKey(
+        "council.Position",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("Värmlandsrådets ställningstagande"),
+    )
     maker_kind = models.CharField(_("beslutsfattare"), max_length=20, choices=MakerKind.choices)
     maker_name = models.CharField(
         _("beslutsfattarens namn"),

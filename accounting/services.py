@@ -37,6 +37,7 @@ from accounting.models import (
     YearBalance,
 )
 from core.money import ORE, format_amount
+from council.models import Position
 from initiatives.models import Initiative, Status
 from initiatives.services import initiative_transition
 from people.models import User
@@ -328,6 +329,22 @@ def capital_transfer(
 # --- decisions and commitments --------------------------------------------------------------------
 
 
+def consensus_position(initiative: Initiative) -> Position | None:
+    """The initiative's latest consensus position of Värmlandsrådet, which a decision rests on."""
+    return (
+        Position.objects.consensus()
+        .filter(initiative_id=initiative.pk)
+        .select_related("meeting__body")
+        .order_by("-taken_at", "-pk")
+        .first()
+    )
+
+
+def position_day(position: Position) -> date:
+    """The day of the position: that of its meeting (the time it was recorded may be later)."""
+    return timezone.localdate(position.meeting.starts_at)
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -344,6 +361,9 @@ def decision_record(
     idempotency_key: uuid.UUID | None = None,
 ) -> Decision:
     """Region Värmland's formal decision: only for an initiative Värmlandsrådet supported by consensus.
+
+    The decision rests on the initiative's latest consensus position: at most its supported amount, and
+    not dated before its meeting.
 
     Moves the initiative from SUPPORTED to DECIDED through `initiative_transition`, the only writer of
     status.
@@ -363,9 +383,42 @@ def decision_record(
             % {"status": Status(locked.status).label},
             code="not_supported",
         )
+    # Read under the initiative's lock: a new position needs a status change, which waits for this one.
+    position = consensus_position(locked)
+    if position is None:
+        raise ValidationError(
+            _(
+                "Initiativet saknar ett ställningstagande i konsensus från Värmlandsrådet; "
+                "beslutet måste vila på ett sådant."
+            ),
+            code="no_position",
+        )
+    if amount > position.supported_amount:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Beslutet kan inte överstiga det belopp Värmlandsrådet tillstyrkt: %(supported)s "
+                    "(%(meeting)s)."
+                )
+                % {"supported": format_amount(position.supported_amount), "meeting": position.meeting}
+            },
+            code="over_supported",
+        )
+    position_date = position_day(position)
+    if decided_on < position_date:
+        raise ValidationError(
+            {
+                "decided_on": _(
+                    "Beslutet kan inte fattas före Värmlandsrådets ställningstagande den %(date)s."
+                )
+                % {"date": position_date.isoformat()}
+            },
+            code="before_position",
+        )
     decision = Decision(
         fund=fund,
         initiative=locked,
+        position=position,
         maker_kind=maker_kind,
         maker_name=maker_name,
         delegation_point=delegation_point,

@@ -359,6 +359,8 @@ def decision_create(request, initiative_pk):
         ),
         "back": reverse("accounting:decision-list"),
         "multipart": True,
+        "position": services.consensus_position(initiative),
+        "show_position": True,
     }
     return _posting(
         request,
@@ -372,7 +374,10 @@ def decision_create(request, initiative_pk):
 def decision_detail(request, pk):
     _readers_only(request)
     decision = get_object_or_404(
-        Decision.objects.select_related("initiative__party", "fund", "recorded_by"), pk=pk
+        Decision.objects.select_related(
+            "initiative__party", "fund", "recorded_by", "position__meeting__body"
+        ),
+        pk=pk,
     )
     return render(
         request,

@@ -71,6 +71,60 @@ def test_decision_record_refuses_an_initiative_without_consensus(funded, karlsta
         decide(fund=funded, initiative=draft, user=finance)
 
 
+def test_decision_record_refuses_a_supported_initiative_without_a_consensus_position(
+    funded, karlstad, initiator, finance
+):
+    from initiatives.models import Initiative
+    from initiatives.services import initiative_transition
+
+    # SUPPORTED through the status table alone, with no Värmlandsrådet position behind it.
+    initiative = Initiative.objects.create(
+        party=karlstad,
+        title="Utan ställningstagande",
+        created_by=initiator,
+        registration_year=2026,
+        registration_serial=9901,
+    )
+    for status in (Status.SUBMITTED, Status.PREPARED, Status.PROPOSED, Status.SUPPORTED):
+        initiative_transition(initiative=initiative, to=status, user=initiator)
+    with pytest.raises(ValidationError, match="saknar ett ställningstagande i konsensus"):
+        decide(fund=funded, initiative=initiative, user=finance)
+    initiative.refresh_from_db()
+    assert initiative.status == Status.SUPPORTED
+    assert not initiative.decisions.exists()
+
+
+def test_decision_record_refuses_more_than_the_council_supported(funded, karlstad, initiator, finance):
+    initiative = supported_initiative(party=karlstad, user=initiator, supported_amount="4000000.00")
+    with pytest.raises(ValidationError) as refused:
+        decide(fund=funded, initiative=initiative, user=finance, amount="4000000.01")
+    assert refused.value.message_dict["amount"] == [
+        "Beslutet kan inte överstiga det belopp Värmlandsrådet tillstyrkt: 4\u00a0000\u00a0000,00\u00a0kr "
+        "(VR 2026-01-15)."
+    ]
+    decision = decide(fund=funded, initiative=initiative, user=finance, amount="4000000.00")
+    assert decision.amount == D("4000000.00")
+
+
+def test_decision_record_refuses_a_date_before_the_position(funded, karlstad, initiator, finance):
+    initiative = supported_initiative(party=karlstad, user=initiator, meeting_day=date(2026, 3, 12))
+    with pytest.raises(ValidationError) as refused:
+        decide(fund=funded, initiative=initiative, user=finance, decided_on=date(2026, 3, 11))
+    assert "decided_on" in refused.value.message_dict
+    assert "2026-03-12" in refused.value.message_dict["decided_on"][0]
+    assert decide(fund=funded, initiative=initiative, user=finance, decided_on=date(2026, 3, 12))
+
+
+def test_decision_rests_on_the_initiatives_consensus_position(funded, karlstad, initiator, finance):
+    initiative = supported_initiative(party=karlstad, user=initiator)
+    position = initiative.council_positions.get()
+    decision = decide(fund=funded, initiative=initiative, user=finance)
+    assert decision.position == position
+    assert position.outcome == "consensus" and position.initiative == initiative
+    assert list(position.decisions.all()) == [decision]
+    assert decision.history.get().position_id == position.pk
+
+
 def test_commitment_create_moves_money_from_available_to_reserved(decision, parts, finance):
     verification = services.commitment_create(
         decision=decision,
