@@ -1,20 +1,20 @@
 """Demo ledger: DGR opened 2022-01-01 with its three capital parts, four initiatives decided and paid out
-over several years (with a repayment, a release, a transfer and a reversal), 2022–2025 closed, 2026 open,
-and one initiative Värmlandsrådet supported that still waits for Region Värmland's decision.
+over several years (with a repayment, a release, a transfer and a reversal), 2022–2025 closed, 2026 open.
 
-Idempotent: initiatives are found by title, and the postings are made only into an empty journal.
+The initiatives are those of the initiatives demo that Värmlandsrådet supported by consensus in March
+2022 (council demo); `decision_record` finds the position each decision rests on. The initiative
+Värmlandsrådet supported in 2026 is left waiting for Region Värmland's decision.
+
+Idempotent: the postings are made only into an empty journal.
 """
 
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max
-
 from accounting import services
 from accounting.models import Fund, Verification
 from initiatives.models import Initiative, Status
-from initiatives.services import initiative_transition
-from people.models import Party, User
+from people.models import User
 
 D = Decimal
 PARTS = [
@@ -25,34 +25,12 @@ PARTS = [
     ("Värmlandstrafik AB", "Kapital som byggts upp i Värmlandstrafik AB."),
     ("Gemensamt övrigt kapital", "Övrigt kapital som parterna förde till fonden."),
 ]
-# title, party slug, registration year
-INITIATIVES = [
-    ("Kapacitetsstudie för Värmlandsbanan", "region", 2022),
-    ("Besöksnäring i norra Värmland", "torsby", 2022),
-    ("Kompetenslyftet Värmland", "karlstad", 2023),
-    ("Laddinfrastruktur längs E18", "arvika", 2024),
-    ("Digital vård i glesbygd", "saffle", 2026),
-]
-
-
-def _supported(title: str, party: Party, year: int, user: User) -> Initiative:
-    existing = Initiative.objects.filter(title=title).first()
-    if existing:
-        return existing
-    serial = (
-        Initiative.objects.filter(registration_year=year).aggregate(m=Max("registration_serial"))["m"] or 0
-    ) + 1
-    initiative = Initiative.objects.create(
-        party=party,
-        title=title,
-        summary="Demoinitiativ för fonden.",
-        created_by=user,
-        registration_year=year,
-        registration_serial=serial,
-    )
-    for status in (Status.SUBMITTED, Status.PREPARED, Status.PROPOSED, Status.SUPPORTED):
-        initiative_transition(initiative=initiative, to=status, user=user, reason="demodata")
-    return initiative
+# The initiatives Värmlandsrådet supported by consensus in March 2022 (initiatives.demo.COUNCIL_STORY),
+# in the order Region Värmland decides on them.
+KLIMAT = "Klimatanpassning av Klarälvens stränder"
+BESOK = "Besöksnäring i norra Värmland"
+LARARE = "Gemensam rekryteringskampanj för lärare"
+LADDNING = "Laddinfrastruktur längs E18"
 
 
 def load(*, password: str, stdout) -> None:
@@ -65,16 +43,15 @@ def load(*, password: str, stdout) -> None:
         user=finance,
         description="Region Värmlands och Värmlands kommuners gemensamt ägda fond.",
     )
-    parties = {p.slug: p for p in Party.objects.all()}
-    initiatives = [
-        _supported(title, parties[slug], year, User.objects.filter(party=parties[slug]).first() or finance)
-        for title, slug, year in INITIATIVES
-    ]
     if Verification.objects.filter(fund=fund).exists():
         stdout.write("  fonden DGR fanns redan")
         return
+    by_title = {i.title: i for i in Initiative.objects.filter(title__in=[KLIMAT, BESOK, LARARE, LADDNING])}
+    if len(by_title) < 4 or any(i.status != Status.SUPPORTED for i in by_title.values()):
+        stdout.write("  fonden DGR utan huvudbok: Värmlandsrådets ställningstaganden saknas")
+        return
     p1, p2, p3 = fund.capital_parts.order_by("number")
-    banan, besok, kompetens, laddning, _waiting = initiatives
+    klimat, besok, larare, laddning = (by_title[t] for t in (KLIMAT, BESOK, LARARE, LADDNING))
 
     def post(fn, **kwargs):
         return fn(user=finance, **kwargs)
@@ -122,10 +99,11 @@ def load(*, password: str, stdout) -> None:
             booking_date=date(2022, 1, 1),
             text="Ingående kapital",
         )
-    d_banan = decide(banan, date(2022, 3, 14), "RS 2022/112 § 41", "8000000")
-    commit(d_banan, date(2022, 3, 20), [(p2, "5000000", 2022), (p2, "3000000", 2023)])
-    c_banan_1, c_banan_2 = d_banan.commitments.order_by("id")
-    pay(c_banan_1, date(2022, 6, 1), "3000000")
+    # Värmlandsrådet took its positions on 2022-03-10; Region Värmland decides after that.
+    d_klimat = decide(klimat, date(2022, 3, 14), "RS 2022/112 § 41", "8000000")
+    commit(d_klimat, date(2022, 3, 20), [(p2, "5000000", 2022), (p2, "3000000", 2023)])
+    c_klimat_1, c_klimat_2 = d_klimat.commitments.order_by("id")
+    pay(c_klimat_1, date(2022, 6, 1), "3000000")
     d_besok = decide(
         besok, date(2022, 9, 5), "RD 2022/77", "4000000", ("delegate", "Regiondirektören", "3.2.1")
     )
@@ -134,11 +112,11 @@ def load(*, password: str, stdout) -> None:
     close(2022)
 
     # 2023: payments continue; a third initiative; a mistaken payment reversed.
-    pay(c_banan_1, date(2023, 3, 1), "2000000")
-    pay(c_banan_2, date(2023, 4, 3), "3000000")
+    pay(c_klimat_1, date(2023, 3, 1), "2000000")
+    pay(c_klimat_2, date(2023, 4, 3), "3000000")
     pay(c_besok, date(2023, 5, 2), "2000000")
     d_komp = decide(
-        kompetens,
+        larare,
         date(2023, 5, 22),
         "RUN 2023/15 § 8",
         "6000000",
@@ -162,7 +140,7 @@ def load(*, password: str, stdout) -> None:
         commitment=c_besok,
         amount=D("150000"),
         booking_date=date(2024, 3, 4),
-        text="Återbetalning av outnyttjade medel: Besöksnäring i norra Värmland",
+        text=f"Återbetalning av outnyttjade medel: {BESOK}",
     )
     post(
         services.commitment_release,

@@ -1,72 +1,33 @@
-"""Demo: a VRAU meeting that proposes three initiatives, a Värmlandsrådet meeting where one reaches
-consensus, one is blocked with a reason and one is deferred (both with signed minutes), a coming
-Värmlandsrådet meeting with the deferred item, and all 17 parties' adoptions of the agreement."""
+"""Demo: the council's part of one story, told through the council's services.
+
+The initiatives demo leaves its initiatives at most PREPARED and names in `COUNCIL_STORY` what happens
+to each at VRAU and Värmlandsrådet. Here:
+- 2022, the fund's first year: a VRAU meeting (February) proposes the ledger's initiatives, and a
+  Värmlandsrådet meeting (March) reaches consensus on four of them and closes one that a party blocks;
+  both with signed minutes. The ledger demo then records Region Värmland's decisions on the four.
+- 2026: a VRAU meeting proposes three initiatives; at Värmlandsrådet one reaches consensus (it waits for
+  Region Värmland's decision), one is blocked with a reason and goes back to preparation, and one is
+  deferred to a coming meeting, still planned.
+- All 17 parties' adoptions of the agreement (autumn 2021).
+Idempotent: each year's meetings are made only if that year's VRAU meeting is not there.
+"""
 
 import datetime
-from decimal import Decimal
 
-from django.db.models import Max
 from django.utils import timezone
 
 from council import services
 from council.models import Agreement, BlockResolution, Body, Meeting, StanceKind
+from initiatives.demo import BLOCKED_BACK, BLOCKED_CLOSED, CONSENSUS, COUNCIL_STORY, DEFERRED
 from initiatives.models import Initiative, Status
-from initiatives.services import initiative_transition
 from people.models import Party, User
 
-DEMO_INITIATIVES = [
-    # title, party slug, summary, proposed amount
-    (
-        "Laddinfrastruktur längs Värmlands stråk",
-        "karlstad",
-        "Snabbladdare vid de regionala stråken så att hela länet kan resa fossilfritt.",
-        "2000000.00",
-    ),
-    (
-        "Gemensam kompetensplattform för industrin",
-        "arvika",
-        "En plattform där länets företag och skolor möts kring kompetensförsörjning.",
-        "1500000.00",
-    ),
-    (
-        "Kollektivtrafik på landsbygden: anropsstyrd trafik",
-        "torsby",
-        "Försök med anropsstyrd trafik i glesbygd i linje med Målbild 2040.",
-        "800000.00",
-    ),
-]
+CHAIR, SECRETARY = "Regina Rådström", "Vera Ragnarsson"
+PRESENTER = "Vera Ragnarsson, VRAG"
 
 
 def _aware(year, month, day, hour=9):
     return timezone.make_aware(datetime.datetime(year, month, day, hour, 0))
-
-
-def demo_initiatives(*, user: User) -> list[Initiative]:
-    """Prepared initiatives for the council's demo, made only if they are not there (by title)."""
-    made = []
-    for title, slug, summary, _amount in DEMO_INITIATIVES:
-        initiative = Initiative.objects.filter(title=title).first()
-        if initiative is None:
-            year = 2026
-            serial = (
-                Initiative.objects.filter(registration_year=year).aggregate(m=Max("registration_serial"))["m"]
-                or 0
-            ) + 1
-            initiative = Initiative(
-                party=Party.objects.get(slug=slug),
-                title=title,
-                summary=summary,
-                registration_year=year,
-                registration_serial=serial,
-                created_by=user,
-            )
-            initiative._history_user = user
-            initiative.save()
-            initiative_transition(initiative=initiative, to=Status.SUBMITTED, user=user, reason="demo")
-            initiative_transition(initiative=initiative, to=Status.PREPARED, user=user, reason="demo")
-            initiative.refresh_from_db()
-        made.append(initiative)
-    return made
 
 
 def _attendance(meeting, user, parties, names):
@@ -75,6 +36,95 @@ def _attendance(meeting, user, parties, names):
         rows=[(p, True, names.get(p.slug, f"Ledamot för {p.name}")) for p in parties],
         user=user,
     )
+
+
+def _story(year: int) -> list[tuple[Initiative, str]]:
+    """The year's initiatives of the story, in its order, with what happens to them."""
+    by_title = {i.title: i for i in Initiative.objects.filter(title__in=[t for t, y, _o in COUNCIL_STORY])}
+    return [(by_title[title], what) for title, y, what in COUNCIL_STORY if y == year and title in by_title]
+
+
+def _meeting(body, when, place, secretariat):
+    return services.meeting_create(
+        body=body, starts_at=when, place=place, user=secretariat, chair=CHAIR, secretary=SECRETARY
+    )
+
+
+def _propose(vrau, when, story, secretariat, parties, names, adjusters):
+    """VRAU proposes each prepared initiative with the amount its preparation proposed."""
+    meeting = _meeting(vrau, when, "Regionens hus, Karlstad", secretariat)
+    for initiative, _what in story:
+        if initiative.status == Status.PREPARED:
+            services.item_add(meeting=meeting, user=secretariat, initiative=initiative, presenter=PRESENTER)
+    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
+    _attendance(meeting, secretariat, parties, names)
+    for item in meeting.items.select_related("initiative__preparation"):
+        services.proposal_record(
+            item=item,
+            proposed_amount=item.initiative.preparation.proposed_amount,
+            text="VRAU föreslår att Värmlandsrådet står bakom initiativet.",
+            user=secretariat,
+        )
+    _hold_and_sign(meeting, secretariat, adjusters)
+
+
+def _take_positions(meeting, story, secretariat, parties, names, adjusters, *, coming=None, report=""):
+    """Värmlandsrådet's positions, by consensus, on the story's proposed initiatives; signed minutes."""
+    items = []
+    for initiative, what in story:
+        initiative.refresh_from_db()
+        if initiative.status == Status.PROPOSED:
+            item = services.item_add(
+                meeting=meeting, user=secretariat, initiative=initiative, presenter=PRESENTER
+            )
+            items.append((item, initiative, what))
+    other = (
+        services.item_add(meeting=meeting, user=secretariat, title=report, presenter=SECRETARY)
+        if report
+        else None
+    )
+    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
+    _attendance(meeting, secretariat, parties, names)
+    everyone = dict.fromkeys(parties, (StanceKind.SUPPORTS, ""))
+    by_slug = {p.slug: p for p in parties}
+    for index, (item, initiative, what) in enumerate(items):
+        proposal = initiative.council_proposals.order_by("-pk").first()
+        if what == CONSENSUS:
+            aside = parties[(3 * index + 5) % len(parties)]
+            services.item_decide(
+                item=item,
+                user=secretariat,
+                stances={**everyone, aside: (StanceKind.STANDS_ASIDE, "")},
+                supported_amount=proposal.proposed_amount,
+                statement="Värmlandsrådet står bakom initiativet.",
+            )
+        elif what in (BLOCKED_BACK, BLOCKED_CLOSED):
+            back = what == BLOCKED_BACK
+            objector, reason = (
+                ("kil", "Satsningen gynnar främst en del av länet; den bör breddas till hela Värmland.")
+                if back
+                else ("storfors", "Utbyggnaden är en kommunal uppgift och ska inte bekostas ur fonden.")
+            )
+            services.item_decide(
+                item=item,
+                user=secretariat,
+                stances={**everyone, by_slug[objector]: (StanceKind.OBJECTS, reason)},
+                resolution=BlockResolution.BACK_TO_PREPARATION if back else BlockResolution.CLOSE,
+                statement=(
+                    "Initiativet går åter till beredning."
+                    if back
+                    else "Initiativet avslutas utan Värmlandsrådets stöd."
+                ),
+            )
+        elif what == DEFERRED:
+            services.item_defer(
+                item=item, user=secretariat, to_meeting=coming, reason="Trafikverkets yttrande inväntas."
+            )
+    if other is not None:
+        services.item_note(
+            item=other, statement="Värmlandsrådet lägger rapporten till handlingarna.", user=secretariat
+        )
+    _hold_and_sign(meeting, secretariat, adjusters)
 
 
 def load(*, password: str, stdout) -> None:
@@ -87,101 +137,34 @@ def load(*, password: str, stdout) -> None:
     adjusters = list(User.objects.filter(username__in=["vr-region", "vr-karlstad"]).order_by("username"))
     vrau, council = Body.objects.get(slug="vrau"), Body.objects.get(slug="varmlandsradet")
     _adoptions(secretariat, parties)
-    if Meeting.objects.filter(body=vrau, starts_at=_aware(2026, 2, 5)).exists():
-        stdout.write("  sammanträden finns redan")
-        return
-    first, second, third = demo_initiatives(user=secretariat)
-    amounts = {
-        i.title: Decimal(a)
-        for i, (_t, _s, _m, a) in zip((first, second, third), DEMO_INITIATIVES, strict=True)
-    }
+    made = 0
 
-    # VRAU prepares and proposes.
-    meeting = services.meeting_create(
-        body=vrau,
-        starts_at=_aware(2026, 2, 5),
-        place="Regionens hus, Karlstad",
-        user=secretariat,
-        chair="Regina Rådström",
-        secretary="Vera Ragnarsson",
-    )
-    for initiative in (first, second, third):
-        if initiative.status != Status.PREPARED:
-            continue
-        services.item_add(
-            meeting=meeting, user=secretariat, initiative=initiative, presenter="Vera Ragnarsson, VRAG"
-        )
-    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
-    _attendance(meeting, secretariat, parties, names)
-    for item in meeting.items.select_related("initiative"):
-        services.proposal_record(
-            item=item,
-            proposed_amount=amounts[item.initiative.title],
-            text="VRAU föreslår att Värmlandsrådet står bakom initiativet.",
-            user=secretariat,
-        )
-    _hold_and_sign(meeting, secretariat, adjusters)
+    # 2022: the fund's first initiatives.
+    if not Meeting.objects.filter(body=vrau, starts_at=_aware(2022, 2, 3)).exists():
+        story = _story(2022)
+        _propose(vrau, _aware(2022, 2, 3), story, secretariat, parties, names, adjusters)
+        meeting = _meeting(council, _aware(2022, 3, 10), "Residenset, Karlstad", secretariat)
+        _take_positions(meeting, story, secretariat, parties, names, adjusters)
+        made += 2
 
-    # Värmlandsrådet takes its positions.
-    coming = services.meeting_create(
-        body=council,
-        starts_at=_aware(2026, 6, 11),
-        place="Residenset, Karlstad",
-        user=secretariat,
-        chair="Regina Rådström",
-        secretary="Vera Ragnarsson",
-    )
-    meeting = services.meeting_create(
-        body=council,
-        starts_at=_aware(2026, 3, 12),
-        place="Residenset, Karlstad",
-        user=secretariat,
-        chair="Regina Rådström",
-        secretary="Vera Ragnarsson",
-    )
-    items = [
-        services.item_add(meeting=meeting, user=secretariat, initiative=i, presenter="Vera Ragnarsson, VRAG")
-        for i in (first, second, third)
-    ]
-    report = services.item_add(
-        meeting=meeting,
-        user=secretariat,
-        title="VRAG:s rapport om utfallet 2025",
-        presenter="Vera Ragnarsson",
-    )
-    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
-    _attendance(meeting, secretariat, parties, names)
-    everyone = dict.fromkeys(parties, (StanceKind.SUPPORTS, ""))
-    hammaro = next(p for p in parties if p.slug == "hammaro")
-    services.item_decide(
-        item=items[0],
-        user=secretariat,
-        stances={**everyone, hammaro: (StanceKind.STANDS_ASIDE, "")},
-        supported_amount=amounts[first.title],
-        statement="Värmlandsrådet står bakom initiativet.",
-    )
-    kil_blocks = {
-        **everyone,
-        next(p for p in parties if p.slug == "kil"): (
-            StanceKind.OBJECTS,
-            "Satsningen gynnar främst en del av länet; den bör breddas till hela Värmland.",
-        ),
-    }
-    services.item_decide(
-        item=items[1],
-        user=secretariat,
-        stances=kil_blocks,
-        resolution=BlockResolution.BACK_TO_PREPARATION,
-        statement="Initiativet går åter till beredning.",
-    )
-    services.item_defer(
-        item=items[2], user=secretariat, to_meeting=coming, reason="Trafikverkets yttrande inväntas."
-    )
-    services.item_note(
-        item=report, statement="Värmlandsrådet lägger rapporten till handlingarna.", user=secretariat
-    )
-    _hold_and_sign(meeting, secretariat, adjusters)
-    stdout.write("  3 sammanträden (VRAU och Värmlandsrådet), justerade protokoll, 17 antaganden")
+    # 2026: one consensus, one blocked, one deferred to the coming meeting.
+    if not Meeting.objects.filter(body=vrau, starts_at=_aware(2026, 2, 5)).exists():
+        story = _story(2026)
+        _propose(vrau, _aware(2026, 2, 5), story, secretariat, parties, names, adjusters)
+        coming = _meeting(council, _aware(2026, 6, 11), "Residenset, Karlstad", secretariat)
+        meeting = _meeting(council, _aware(2026, 3, 12), "Residenset, Karlstad", secretariat)
+        _take_positions(
+            meeting,
+            story,
+            secretariat,
+            parties,
+            names,
+            adjusters,
+            coming=coming,
+            report="VRAG:s rapport om utfallet 2025",
+        )
+        made += 3
+    stdout.write(f"  {made} nya sammanträden (VRAU och Värmlandsrådet), 17 antaganden")
 
 
 def _hold_and_sign(meeting, secretariat, adjusters):

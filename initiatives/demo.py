@@ -1,15 +1,16 @@
 """Demo initiatives in every state, from several parties, with budgets, co-financing and a thread.
 
 Built through the services, so the audit trail, the registration numbers and the revisions are real.
-Idempotent: an initiative whose title exists is left alone. Some stay PREPARED and some move on to
-PROPOSED/SUPPORTED/DECIDED (through `initiative_transition`, as the council and ledger apps will), so
-those apps have material.
+Idempotent: an initiative whose title exists is left alone. This demo takes an initiative at most to
+PREPARED; those meant to go further are named in COUNCIL_STORY, which the council demo takes to
+VRAU and Värmlandsrådet (and the ledger demo on to Region Värmland's decision), through their services.
 """
 
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import ActionArea, CoFinancing, Initiative, Preparation, Status
@@ -21,8 +22,24 @@ EXTRA_INITIATORS = [
     ("regionen", "Rasmus", "Regnell", "Strateg, regional utveckling", "region"),
 ]
 
-# title, initiator, final status, co-party slugs, area numbers (1-4), transport plan, years,
-# requested per year
+# What the council demo does with the initiatives this demo leaves PREPARED (council/demo.py reads it):
+# title, the year of Värmlandsrådet's meeting, and what happens there. The 2022 ones are the ledger's
+# history (submitted in 2022, numbered DGR 2022/…); the consensus ones are decided in accounting/demo.py,
+# except the 2026 one, which waits for Region Värmland's decision.
+CONSENSUS, BLOCKED_CLOSED, BLOCKED_BACK, DEFERRED = "consensus", "blocked_closed", "blocked_back", "deferred"
+COUNCIL_STORY = [
+    ("Klimatanpassning av Klarälvens stränder", 2022, CONSENSUS),
+    ("Besöksnäring i norra Värmland", 2022, CONSENSUS),
+    ("Gemensam rekryteringskampanj för lärare", 2022, CONSENSUS),
+    ("Laddinfrastruktur längs E18", 2022, CONSENSUS),
+    ("Bredband till sista hushållet", 2022, BLOCKED_CLOSED),
+    ("Värmländsk innovationsarena för skogsindustrin", 2026, CONSENSUS),
+    ("Värmlandsbanan: förstudie om dubbelspår", 2026, BLOCKED_BACK),
+    ("Anropsstyrd kollektivtrafik på landsbygden", 2026, DEFERRED),
+]
+
+# title, initiator, status this demo takes it to (at most PREPARED), co-party slugs, area numbers (1-4),
+# transport plan, years, requested per year, first year, submitted on (None: today)
 SPECS = [
     ("Snabbladdare längs E18 och E45", "karlstad", Status.DRAFT, ["arvika"], [4], True, 2, "1 500 000"),
     (
@@ -78,7 +95,7 @@ SPECS = [
     (
         "Anropsstyrd kollektivtrafik på landsbygden",
         "torsby",
-        Status.PROPOSED,
+        Status.PREPARED,
         ["munkfors", "hagfors"],
         [1],
         True,
@@ -88,54 +105,76 @@ SPECS = [
     (
         "Värmländsk innovationsarena för skogsindustrin",
         "regionen",
-        Status.SUPPORTED,
+        Status.PREPARED,
         ["karlstad", "grums"],
         [4, 2],
         False,
         3,
         "4 000 000",
     ),
+    ("Evenemangsbuss till Sunne", "torsby", Status.WITHDRAWN, ["sunne"], [3], True, 1, "300 000"),
+    # The ledger's history: submitted in January 2022, the fund's first month.
+    (
+        "Klimatanpassning av Klarälvens stränder",
+        "regionen",
+        Status.PREPARED,
+        ["karlstad", "forshaga", "munkfors"],
+        [3, 1],
+        False,
+        2,
+        "4 000 000",
+        2022,
+        datetime.date(2022, 1, 10),
+    ),
+    (
+        "Besöksnäring i norra Värmland",
+        "torsby",
+        Status.PREPARED,
+        ["hagfors", "sunne"],
+        [3, 4],
+        False,
+        2,
+        "2 000 000",
+        2022,
+        datetime.date(2022, 1, 12),
+    ),
+    (
+        "Gemensam rekryteringskampanj för lärare",
+        "arvika",
+        Status.PREPARED,
+        ["arjang", "eda", "saffle"],
+        [2],
+        False,
+        2,
+        "3 000 000",
+        2023,
+        datetime.date(2022, 1, 14),
+    ),
+    (
+        "Laddinfrastruktur längs E18",
+        "karlstad",
+        Status.PREPARED,
+        ["arvika", "eda", "kil"],
+        [4],
+        True,
+        2,
+        "5 000 000",
+        2024,
+        datetime.date(2022, 1, 17),
+    ),
     (
         "Bredband till sista hushållet",
         "karlstad",
-        Status.NOT_SUPPORTED,
+        Status.PREPARED,
         ["forshaga"],
         [3],
         False,
         2,
         "5 000 000",
+        2022,
+        datetime.date(2022, 1, 19),
     ),
-    (
-        "Klimatanpassning av Klarälvens stränder",
-        "regionen",
-        Status.DECIDED,
-        ["karlstad", "forshaga", "munkfors"],
-        [3, 1],
-        False,
-        2,
-        "1 800 000",
-    ),
-    (
-        "Gemensam rekryteringskampanj för lärare",
-        "arvika",
-        Status.COMPLETED,
-        ["arjang", "eda", "saffle"],
-        [2],
-        False,
-        1,
-        "600 000",
-    ),
-    ("Evenemangsbuss till Sunne", "torsby", Status.WITHDRAWN, ["sunne"], [3], True, 1, "300 000"),
 ]
-
-# The path to each final status, after submission.
-PATHS = {
-    Status.PROPOSED: [Status.PROPOSED],
-    Status.SUPPORTED: [Status.PROPOSED, Status.SUPPORTED],
-    Status.NOT_SUPPORTED: [Status.PROPOSED, Status.NOT_SUPPORTED],
-    Status.DECIDED: [Status.PROPOSED, Status.SUPPORTED, Status.DECIDED],
-    Status.COMPLETED: [Status.PROPOSED, Status.SUPPORTED, Status.DECIDED, Status.COMPLETED],
-}
 
 
 def _initiators(password: str) -> dict[str, User]:
@@ -155,10 +194,11 @@ def _initiators(password: str) -> dict[str, User]:
 
 
 def _build(spec, people: dict[str, User], secretariat: User, areas: list[ActionArea]) -> None:
-    title, username, final, co_slugs, area_numbers, transport, years, requested = spec
+    title, username, final, co_slugs, area_numbers, transport, years, requested, *when = spec
+    first_year, submitted_on = when or (2027, None)
     user = people[username]
-    start = datetime.date(2027, 1, 1)
-    end = datetime.date(2027 + years - 1, 12, 31)
+    start = datetime.date(first_year, 1, 1)
+    end = datetime.date(first_year + years - 1, 12, 31)
     initiative = services.initiative_create(
         user=user,
         data={
@@ -193,14 +233,14 @@ def _build(spec, people: dict[str, User], secretariat: User, areas: list[ActionA
         services.budget_year_add(
             initiative=initiative,
             user=user,
-            year=2027 + offset,
+            year=first_year + offset,
             total_cost=amount * 2,
             requested_amount=amount,
         )
         services.co_financing_add(
             initiative=initiative,
             user=user,
-            year=2027 + offset,
+            year=first_year + offset,
             source=CoFinancing.Source.MUNICIPALITY,
             funder=user.party.name,
             state=CoFinancing.State.GRANTED,
@@ -210,7 +250,7 @@ def _build(spec, people: dict[str, User], secretariat: User, areas: list[ActionA
             services.co_financing_add(
                 initiative=initiative,
                 user=user,
-                year=2027,
+                year=first_year,
                 source=CoFinancing.Source.STATE,
                 funder="Tillväxtverket",
                 state=CoFinancing.State.APPLIED,
@@ -219,7 +259,14 @@ def _build(spec, people: dict[str, User], secretariat: User, areas: list[ActionA
     if final == Status.DRAFT:
         return
     initiative.refresh_from_db()
-    services.initiative_submit(initiative=initiative, user=user, token=initiative.submission_token)
+    submitted_at = (
+        timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(10, 0)))
+        if submitted_on
+        else None
+    )
+    services.initiative_submit(
+        initiative=initiative, user=user, token=initiative.submission_token, submitted_at=submitted_at
+    )
     if final == Status.WITHDRAWN:
         services.initiative_withdraw(initiative=initiative, user=user, reason="Evenemanget är inställt.")
         return
@@ -256,8 +303,6 @@ def _build(spec, people: dict[str, User], secretariat: User, areas: list[ActionA
         proposed_position=Preparation.Position.SUPPORT,
         proposed_amount=amount * years,
     )
-    for step in PATHS.get(final, []):
-        services.initiative_transition(initiative=initiative, to=step, user=secretariat, reason="demo data")
 
 
 def load(*, password: str, stdout) -> None:

@@ -10,6 +10,7 @@ each (re)submission keeps a Revision of what was handed in.
 """
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -400,10 +401,15 @@ def revision_content(initiative: Initiative) -> dict:
 
 
 @transaction.atomic
-def initiative_submit(*, initiative: Initiative, user: User, token: uuid.UUID | str) -> Initiative:
+def initiative_submit(
+    *, initiative: Initiative, user: User, token: uuid.UUID | str, submitted_at: datetime | None = None
+) -> Initiative:
     """Hand in the initiative (first time or after a complement). Issues the registration number at the
     first submission, in this transaction. A form carrying an old token (double click, resent form)
-    changes nothing and returns the initiative as it is."""
+    changes nothing and returns the initiative as it is.
+
+    `submitted_at` records a submission made earlier (historical records, the demo's 2022 history):
+    the number is then taken from that year's counter, so each year stays gapless. Views never pass it."""
     locked = _lock(initiative)
     if str(locked.submission_token) != str(token):
         if locked.status not in (Status.DRAFT, Status.COMPLEMENT_REQUESTED) and _of_party(user, locked):
@@ -414,7 +420,7 @@ def initiative_submit(*, initiative: Initiative, user: User, token: uuid.UUID | 
     problems = submission_problems(locked)
     if problems:
         raise ValidationError(problems)
-    now = timezone.now()
+    now = submitted_at or timezone.now()
     fields: dict = {"submission_token": uuid.uuid4(), "submitted_at": now}
     if locked.registration_serial is None:
         year = timezone.localdate(now).year

@@ -6,6 +6,8 @@ from accounting import demo, selectors
 from accounting.models import Fund, Verification
 from core.history import acting_as
 from initiatives.models import Initiative, Status
+from council import demo as council_demo
+from initiatives import demo as initiatives_demo
 from people import demo as people_demo
 
 
@@ -14,6 +16,8 @@ def test_demo_ledger_loads_once_with_closed_years_and_a_waiting_initiative(admin
     out = io.StringIO()
     with acting_as(administrator, "demo"):
         people_demo.load(password="x", stdout=out)
+        initiatives_demo.load(password="x", stdout=out)
+        council_demo.load(password="x", stdout=out)
         demo.load(password="x", stdout=out)
         count = Verification.objects.count()
         demo.load(password="x", stdout=out)
@@ -30,4 +34,5 @@ def test_demo_ledger_loads_once_with_closed_years_and_a_waiting_initiative(admin
     assert overview.total.capital == 200_000_000
     assert overview.total.fund_capital == overview.years[-1].closing
     assert Verification.objects.filter(kind="reversal").count() == 1
-    assert Initiative.objects.get(title="Digital vård i glesbygd").status == Status.SUPPORTED
+    waiting = Initiative.objects.get(title="Värmländsk innovationsarena för skogsindustrin")
+    assert waiting.status == Status.SUPPORTED and not waiting.decisions.exists()

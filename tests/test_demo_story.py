@@ -1,0 +1,77 @@
+"""`manage.py demo_data` tells one story: every status an initiative shows has the council's and the
+ledger's records behind it, and loading it again changes nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounting.models import Commitment, Decision, FiscalYear, Verification
+from council.models import Meeting, MeetingStatus, Outcome, Position, Proposal
+from initiatives.models import Initiative, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Initiative, Meeting, Proposal, Position, Decision, Commitment, Verification)
+    }
+
+
+def test_demo_data_tells_one_consistent_story_and_loads_twice_without_change(settings):
+    settings.DEBUG = True
+    call_command("demo_data", stdout=io.StringIO())
+    first = counts()
+    call_command("demo_data", stdout=io.StringIO())
+    assert counts() == first
+
+    # Every decided initiative rests on its own consensus position, for no more than was supported.
+    decided = Initiative.objects.filter(status=Status.DECIDED)
+    assert decided.count() == 4
+    for initiative in decided:
+        decision = Decision.objects.select_related("position__meeting").get(initiative=initiative)
+        position = decision.position
+        assert position.outcome == Outcome.CONSENSUS and position.initiative_id == initiative.pk
+        assert position.supported_amount >= decision.amount
+        assert decision.decided_on >= position.meeting.starts_at.date()
+        assert position.meeting.status == MeetingStatus.MINUTES_SIGNED
+        assert initiative.registration_year == position.meeting.starts_at.year == 2022
+
+    # Supported, not supported and proposed initiatives have the council's record behind them.
+    for initiative in Initiative.objects.filter(status=Status.SUPPORTED):
+        assert initiative.council_positions.consensus().exists()
+        assert not initiative.decisions.exists()
+    for initiative in Initiative.objects.filter(status=Status.NOT_SUPPORTED):
+        assert initiative.council_positions.filter(outcome=Outcome.NO_CONSENSUS, resolution="close").exists()
+    for initiative in Initiative.objects.filter(status=Status.PROPOSED):
+        assert Proposal.objects.filter(initiative=initiative).exists()
+        assert initiative.agenda_items.filter(outcome="").exists()  # deferred to the coming meeting
+    assert Initiative.objects.filter(status=Status.SUPPORTED).count() == 1
+    assert Initiative.objects.filter(status=Status.NOT_SUPPORTED).count() == 1
+    assert Initiative.objects.filter(status=Status.PROPOSED).count() == 1
+    # No initiative past preparation without the council having seen it.
+    past_council = [Status.SUPPORTED, Status.NOT_SUPPORTED, Status.DECIDED, Status.COMPLETED]
+    assert not Initiative.objects.filter(status__in=past_council, council_positions__isnull=True).exists()
+
+    # Every commitment has its decision, on the same initiative.
+    assert Commitment.objects.exists()
+    for commitment in Commitment.objects.select_related("decision"):
+        assert commitment.decision.initiative_id == commitment.initiative_id
+
+    # Registration numbers are gapless per year.
+    for year in (2022, 2026):
+        serials = sorted(
+            Initiative.objects.filter(registration_year=year).values_list("registration_serial", flat=True)
+        )
+        assert serials == list(range(1, len(serials) + 1))
+
+    years = FiscalYear.objects.filter(fund__slug="dgr").order_by("year")
+    assert [(y.year, y.status) for y in years] == [
+        (2022, "closed"),
+        (2023, "closed"),
+        (2024, "closed"),
+        (2025, "closed"),
+        (2026, "open"),
+    ]
