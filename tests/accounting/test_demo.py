@@ -5,9 +5,9 @@ import pytest
 from accounting import demo, selectors
 from accounting.models import Fund, Verification
 from core.history import acting_as
-from initiatives.models import Initiative, Status
 from council import demo as council_demo
 from initiatives import demo as initiatives_demo
+from initiatives.models import Initiative, Status
 from people import demo as people_demo
 
 
