@@ -393,28 +393,19 @@ def decision_record(
             ),
             code="no_position",
         )
+    # Both refusals at once, each next to its field.
+    errors = {}
     if amount > position.supported_amount:
-        raise ValidationError(
-            {
-                "amount": _(
-                    "Beslutet kan inte överstiga det belopp Värmlandsrådet tillstyrkt: %(supported)s "
-                    "(%(meeting)s)."
-                )
-                % {"supported": format_amount(position.supported_amount), "meeting": position.meeting}
-            },
-            code="over_supported",
-        )
+        errors["amount"] = _(
+            "Beslutet kan inte överstiga det belopp Värmlandsrådet tillstyrkt: %(supported)s (%(meeting)s)."
+        ) % {"supported": format_amount(position.supported_amount), "meeting": position.meeting}
     position_date = position_day(position)
     if decided_on < position_date:
-        raise ValidationError(
-            {
-                "decided_on": _(
-                    "Beslutet kan inte fattas före Värmlandsrådets ställningstagande den %(date)s."
-                )
-                % {"date": position_date.isoformat()}
-            },
-            code="before_position",
-        )
+        errors["decided_on"] = _(
+            "Beslutet kan inte fattas före Värmlandsrådets ställningstagande den %(date)s."
+        ) % {"date": position_date.isoformat()}
+    if errors:
+        raise ValidationError(errors)
     decision = Decision(
         fund=fund,
         initiative=locked,

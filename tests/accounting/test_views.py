@@ -97,6 +97,35 @@ def test_decision_form_records_the_decision_and_moves_the_initiative(client, fun
     assert initiative.status == Status.DECIDED
 
 
+def test_decision_form_and_page_show_the_position_the_decision_rests_on(client, funded, finance, initiative):
+    position = initiative.council_positions.get()
+    meeting_url = reverse("council:meeting-detail", args=[position.meeting_id])
+    client.force_login(finance)
+    url = reverse("accounting:decision-create", args=[initiative.pk])
+    form_page = client.get(url).content.decode()
+    assert meeting_url in form_page and "Värmlandsrådet 2026-01-15" in form_page
+    assert "300\u00a0000\u00a0000,00\u00a0kr" in form_page
+    response = client.post(
+        url,
+        {
+            "fund": funded.pk,
+            "maker_kind": "board",
+            "maker_name": "Regionstyrelsen",
+            "decided_on": "2026-01-14",
+            "reference": "RS 2026/3",
+            "amount": "300 000 000,01",
+            "idempotency_key": _key(client.get(url)),
+        },
+    )
+    page = response.content.decode()
+    assert "Beslutet kan inte överstiga det belopp Värmlandsrådet tillstyrkt" in page
+    assert "Beslutet kan inte fattas före Värmlandsrådets ställningstagande den 2026-01-15." in page
+    assert not Decision.objects.exists()
+    decision = decide(fund=funded, initiative=initiative, user=finance)
+    detail = client.get(reverse("accounting:decision-detail", args=[decision.pk])).content.decode()
+    assert meeting_url in detail and "300\u00a0000\u00a0000,00\u00a0kr" in detail
+
+
 def test_commitment_form_refuses_more_than_the_decision_with_a_message(client, decision, finance, parts):
     client.force_login(finance)
     url = reverse("accounting:commitment-create", args=[decision.pk])
