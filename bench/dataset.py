@@ -271,11 +271,16 @@ def seed_initiatives() -> None:
 def seed_accounting() -> None:
     """A fund with its capital, 100 decided initiatives, each committed and paid twice (about 400
     verifications); bench/ledger.py measures the figures on journals of 100 000 and 1 000 000 lines."""
+    import datetime
     from datetime import date
     from decimal import Decimal
 
+    from django.utils import timezone
+
     from accounting import services
     from accounting.models import Fund
+    from council import services as council_services
+    from council.models import Body, StanceKind
     from initiatives.models import Initiative, Status
     from initiatives.services import initiative_transition
     from people.models import Party, User
@@ -300,16 +305,40 @@ def seed_accounting() -> None:
             user=finance,
         )
     karlstad = Party.objects.get(slug="karlstad")
+    # A decision rests on Värmlandsrådet's consensus position: one meeting takes it on all 100.
+    secretariat = User.objects.get(username="bench-secretariat")
+    parties = list(Party.objects.active())
+    meeting = council_services.meeting_create(
+        body=Body.objects.get(slug="varmlandsradet"),
+        starts_at=timezone.make_aware(datetime.datetime(2026, 1, 20, 9, 0)),
+        place="Bench: ställningstaganden för huvudboken",
+        user=secretariat,
+    )
+    initiatives = []
     for i in range(100):
         initiative = Initiative.objects.create(
             party=karlstad,
             title=f"Bench-initiativ {i}",
             created_by=finance,
             registration_year=2025,
-            registration_serial=9000 + i,
+            registration_serial=9100 + i,  # after seed_council's 9000–9019
         )
-        for status in (Status.SUBMITTED, Status.PREPARED, Status.PROPOSED, Status.SUPPORTED):
+        for status in (Status.SUBMITTED, Status.PREPARED, Status.PROPOSED):
             initiative_transition(initiative=initiative, to=status, user=finance)
+        council_services.item_add(meeting=meeting, user=secretariat, initiative=initiative)
+        initiatives.append(initiative)
+    council_services.meeting_publish_agenda(meeting=meeting, user=secretariat)
+    council_services.attendance_record(
+        meeting=meeting, rows=[(p, True, f"Ledamot för {p.name}") for p in parties], user=secretariat
+    )
+    for item in meeting.items.order_by("order"):
+        council_services.item_decide(
+            item=item,
+            user=secretariat,
+            stances=dict.fromkeys(parties, (StanceKind.SUPPORTS, "")),
+            supported_amount=Decimal("100000"),
+        )
+    for i, initiative in enumerate(initiatives):
         decision = services.decision_record(
             fund=fund,
             initiative=initiative,
