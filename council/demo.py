@@ -139,17 +139,17 @@ def load(*, password: str, stdout) -> None:
     _adoptions(secretariat, parties)
     made = 0
 
-    # 2022: the fund's first initiatives.
-    if not Meeting.objects.filter(body=vrau, starts_at=_aware(2022, 2, 3)).exists():
-        story = _story(2022)
+    # 2022: the fund's first initiatives. (Without the initiatives demo's initiatives, no meetings.)
+    story = _story(2022)
+    if story and not Meeting.objects.filter(body=vrau, starts_at=_aware(2022, 2, 3)).exists():
         _propose(vrau, _aware(2022, 2, 3), story, secretariat, parties, names, adjusters)
         meeting = _meeting(council, _aware(2022, 3, 10), "Residenset, Karlstad", secretariat)
         _take_positions(meeting, story, secretariat, parties, names, adjusters)
         made += 2
 
     # 2026: one consensus, one blocked, one deferred to the coming meeting.
-    if not Meeting.objects.filter(body=vrau, starts_at=_aware(2026, 2, 5)).exists():
-        story = _story(2026)
+    story = _story(2026)
+    if story and not Meeting.objects.filter(body=vrau, starts_at=_aware(2026, 2, 5)).exists():
         _propose(vrau, _aware(2026, 2, 5), story, secretariat, parties, names, adjusters)
         coming = _meeting(council, _aware(2026, 6, 11), "Residenset, Karlstad", secretariat)
         meeting = _meeting(council, _aware(2026, 3, 12), "Residenset, Karlstad", secretariat)
