@@ -567,3 +567,14 @@ def test_reopening_goes_through_a_button_for_the_secretariat_only(client, initia
     assert "Återuppta beredningen" in client.get(prepared.get_absolute_url()).content.decode()
     assert client.post(url).status_code == 302
     assert Initiative.objects.get(pk=prepared.pk).status == Status.SUBMITTED
+
+
+def test_dates_are_iso_only(client, initiator, draft):
+    client.force_login(initiator)
+    response = client.post(
+        reverse("initiatives:initiative-edit", args=[draft.pk]),
+        {"title": "X", "start_date": "5/3/2027", "end_date": "2028-12-31"},
+    )
+    assert response.status_code == 400
+    assert "Skriv datumet som år-månad-dag" in response.content.decode()
+    assert Initiative.objects.get(pk=draft.pk).start_date.isoformat() == "2027-01-01"
