@@ -494,6 +494,7 @@ def test_the_history_page_shows_field_by_field_who_and_when(client, initiator, s
     page = client.get(reverse("initiatives:initiative-history", args=[initiative.pk])).content.decode()
     assert str(secretariat) in page and str(initiator) in page
     assert "Komplettering begärd" in page and "Under beredning" in page
+    assert "Inlämnat" in page and "complement requested" not in page  # reasons in Swedish
 
 
 def _many(initiator, secretariat, n):
