@@ -579,3 +579,13 @@ def test_dates_are_iso_only(client, initiator, draft):
     assert response.status_code == 400
     assert "Skriv datumet som år-månad-dag" in response.content.decode()
     assert Initiative.objects.get(pk=draft.pk).start_date.isoformat() == "2027-01-01"
+
+
+def test_exports_never_turn_a_title_into_a_formula(client, initiator):
+    initiative_submitted(initiator, title='=HYPERLINK("http://example.invalid","klicka")')
+    client.force_login(initiator)
+    csv_text = client.get(reverse("initiatives:initiative-export-csv")).content.decode("utf-8-sig")
+    assert ";\"'=HYPERLINK" in csv_text
+    response = client.get(reverse("initiatives:initiative-export-xlsx"))
+    cell = load_workbook(io.BytesIO(response.content)).active["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("'=")
