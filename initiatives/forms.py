@@ -13,10 +13,13 @@ ISO_DATE = ["%Y-%m-%d"]
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A plain text field for ISO dates: typed the same way in every browser and from the keyboard
+    (browsers' date pickers order and step through their parts differently by locale)."""
+
+    input_type = "text"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        super().__init__(format="%Y-%m-%d", attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10})
 
 
 class InitiativeForm(forms.ModelForm):
@@ -70,7 +73,10 @@ class InitiativeForm(forms.ModelForm):
         )
         for name in ("start_date", "end_date"):
             self.fields[name].input_formats = ISO_DATE
-            self.fields[name].help_text = _("Till exempel 2027-01-01.")
+            self.fields[name].help_text = _("Skriv datumet som år-månad-dag, till exempel 2027-01-01.")
+            self.fields[name].error_messages["invalid"] = _(
+                "Skriv datumet som år-månad-dag, till exempel 2027-01-01."
+            )
         self.fields["kind"].choices = [("", _("Välj typ")), *list(self.fields["kind"].choices)[1:]]
         self.fields["contact_name"].help_text = _("Den som kan svara på frågor om initiativet.")
         order = list(self.fields)

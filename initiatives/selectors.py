@@ -311,11 +311,52 @@ def _entries_for(records, model, what) -> list[HistoryEntry]:
                 who=str(user) if user else str(_lazy("systemet")),
                 what=what(record),
                 kind=record.history_type,
-                reason=record.history_change_reason or "",
+                reason=reason_label(record.history_change_reason or ""),
                 changes=changes,
             )
         )
     return entries
+
+
+# The services' change reasons (stable English codes in the audit trail), as the history page shows them.
+REASON_LABELS = {
+    "created": _lazy("Skapat"),
+    "content edited": _lazy("Innehållet ändrat"),
+    "submitted": _lazy("Inlämnat"),
+    "resubmitted after complement": _lazy("Inlämnat igen efter komplettering"),
+    "complement requested": _lazy("Komplettering begärd"),
+    "complement_request": _lazy("Begäran om komplettering"),
+    "not eligible": _lazy("Ej stödberättigat"),
+    "not_eligible": _lazy("Ej stödberättigat"),
+    "prepared": _lazy("Berett"),
+    "preparation saved": _lazy("Beredningen sparad"),
+    "preparation reopened": _lazy("Beredningen återupptagen"),
+    "budget year added": _lazy("Budgetår tillagt"),
+    "budget year removed": _lazy("Budgetår borttaget"),
+    "co-financing added": _lazy("Medfinansiering tillagd"),
+    "co-financing removed": _lazy("Medfinansiering borttagen"),
+    "attachment added": _lazy("Bilaga uppladdad"),
+    "attachment removed": _lazy("Bilaga borttagen"),
+    "alignment": _lazy("Koppling till insatsområde"),
+    "alignment removed": _lazy("Koppling till insatsområde borttagen"),
+    "message": _lazy("Meddelande"),
+    "withdrawn": _lazy("Återkallat"),
+}
+
+
+def reason_label(reason: str) -> str:
+    if not reason:
+        return ""
+    if reason in REASON_LABELS:
+        return str(REASON_LABELS[reason])
+    head, _sep, rest = reason.partition(": ")
+    if head == "status" and rest in Status.values:
+        return str(Status(rest).label)
+    if head in REASON_LABELS:
+        return f"{REASON_LABELS[head]}: {rest}"
+    if reason.startswith("revision "):
+        return f"{_lazy('Version')} {reason.removeprefix('revision ')}"
+    return reason
 
 
 def initiative_history(*, initiative: Initiative) -> list[HistoryEntry]:

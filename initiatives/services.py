@@ -457,7 +457,10 @@ def initiative_withdraw(*, initiative: Initiative, user: User, reason: str = "")
     if not permissions.can_withdraw_initiative(user, locked):
         raise PermissionDenied(_("Du kan inte återkalla det här initiativet."))
     withdrawn = initiative_transition(
-        initiative=locked, to=Status.WITHDRAWN, user=user, reason=("withdrawn: " + reason)[:100]
+        initiative=locked,
+        to=Status.WITHDRAWN,
+        user=user,
+        reason=(f"withdrawn: {reason}" if reason else "withdrawn")[:100],
     )
     if reason:
         _message(withdrawn, user, Message.Kind.MESSAGE, _("Återkallat: %(reason)s") % {"reason": reason})
@@ -608,7 +611,10 @@ def initiative_reopen_preparation(*, initiative: Initiative, user: User, reason:
     return _sync(
         initiative,
         initiative_transition(
-            initiative=locked, to=Status.SUBMITTED, user=user, reason=("preparation reopened " + reason)[:100]
+            initiative=locked,
+            to=Status.SUBMITTED,
+            user=user,
+            reason=(f"preparation reopened: {reason}" if reason else "preparation reopened")[:100],
         ),
     )
 

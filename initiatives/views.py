@@ -83,13 +83,23 @@ EXPORT_HEADERS = [
 ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(value):
+    """Text a spreadsheet would run as a formula (a title like '=HYPERLINK(…)') is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _export_table(request):
     _form, qs = _filtered(request)
     for initiative in selectors.export_rows(qs):
         finances = selectors.initiative_finances(initiative)
         yield [
-            initiative.registration_number,
-            initiative.title,
+            _safe_text(initiative.registration_number),
+            _safe_text(initiative.title),
             initiative.party.name,
             str(initiative.status_label),
             str(initiative.get_kind_display()),

@@ -56,7 +56,9 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     page.keyboard.press("Tab")  # the summary follows the title
     page.keyboard.type("Laddstationer för elbussar i alla kommuner.")
     type_into(page, "Beskrivning", "Kommunerna bygger laddstationer vid resecentrum enligt en gemensam plan.")
-    field(page, "Typ av satsning").select_option("project")
+    field(page, "Typ av satsning").focus()
+    page.keyboard.press("p")  # Projekt
+    assert field(page, "Typ av satsning").input_value() == "project"
     page.get_by_label("Arvika").focus()
     page.keyboard.press("Space")
     type_into(page, "Kontaktperson", "Karin Lund")
@@ -64,8 +66,12 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     page.get_by_label("Satsningen utgår från Trafikförsörjningsprogrammet").focus()
     page.keyboard.press("Space")
     type_into(page, "Motivering, Trafikförsörjningsprogrammet", "Målbild 2040: fossilfri kollektivtrafik.")
-    field(page, "Startdatum").fill("2027-01-01")
-    field(page, "Slutdatum").fill("2028-12-31")
+    field(page, "Startdatum").focus()
+    page.keyboard.type("2027-01-01")
+    field(page, "Slutdatum").focus()
+    page.keyboard.type("2028-12-31")
+    assert field(page, "Startdatum").input_value() == "2027-01-01"
+    assert field(page, "Slutdatum").input_value() == "2028-12-31"
     press(page, "Spara utkast")
     page.wait_for_selector("text=Utkastet är sparat")
     axe(page)
@@ -89,10 +95,14 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     cofinancing = page.locator("fieldset", has_text="Lägg till medfinansiering")
     field(cofinancing, "År").focus()
     page.keyboard.type("2027")
-    field(cofinancing, "Källa").select_option("state")
+    field(cofinancing, "Källa").focus()
+    page.keyboard.press("s")  # Staten
     field(cofinancing, "Finansiär").focus()
     page.keyboard.type("Trafikverket")
-    field(cofinancing, "Läge").select_option("applied")
+    field(cofinancing, "Läge").focus()
+    page.keyboard.press("s")  # Sökt
+    assert field(cofinancing, "Källa").input_value() == "state"
+    assert field(cofinancing, "Läge").input_value() == "applied"
     field(cofinancing, "Belopp (kr)").focus()
     page.keyboard.type("500 000")
     press(page, "Lägg till medfinansiering")
@@ -100,7 +110,10 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     assert "3\u00a0500\u00a0000,50\u00a0kr" in page.locator("main").inner_text()
     pdf = tmp_path / "laddplan.pdf"
     pdf.write_bytes(PDF)
-    field(page, "Fil").set_input_files(str(pdf))
+    field(page, "Fil").focus()
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")  # the file dialog opens from the keyboard
+    chooser.value.set_files(str(pdf))
     press(page, "Ladda upp")
     page.wait_for_selector("text=Bilagan är uppladdad")
     axe(page)

@@ -494,6 +494,7 @@ def test_the_history_page_shows_field_by_field_who_and_when(client, initiator, s
     page = client.get(reverse("initiatives:initiative-history", args=[initiative.pk])).content.decode()
     assert str(secretariat) in page and str(initiator) in page
     assert "Komplettering begärd" in page and "Under beredning" in page
+    assert "Inlämnat" in page and "complement requested" not in page  # reasons in Swedish
 
 
 def _many(initiator, secretariat, n):
@@ -567,3 +568,24 @@ def test_reopening_goes_through_a_button_for_the_secretariat_only(client, initia
     assert "Återuppta beredningen" in client.get(prepared.get_absolute_url()).content.decode()
     assert client.post(url).status_code == 302
     assert Initiative.objects.get(pk=prepared.pk).status == Status.SUBMITTED
+
+
+def test_dates_are_iso_only(client, initiator, draft):
+    client.force_login(initiator)
+    response = client.post(
+        reverse("initiatives:initiative-edit", args=[draft.pk]),
+        {"title": "X", "start_date": "5/3/2027", "end_date": "2028-12-31"},
+    )
+    assert response.status_code == 400
+    assert "Skriv datumet som år-månad-dag" in response.content.decode()
+    assert Initiative.objects.get(pk=draft.pk).start_date.isoformat() == "2027-01-01"
+
+
+def test_exports_never_turn_a_title_into_a_formula(client, initiator):
+    initiative_submitted(initiator, title='=HYPERLINK("http://example.invalid","klicka")')
+    client.force_login(initiator)
+    csv_text = client.get(reverse("initiatives:initiative-export-csv")).content.decode("utf-8-sig")
+    assert ";\"'=HYPERLINK" in csv_text
+    response = client.get(reverse("initiatives:initiative-export-xlsx"))
+    cell = load_workbook(io.BytesIO(response.content)).active["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("'=")
