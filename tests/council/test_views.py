@@ -274,3 +274,21 @@ def test_the_secretariats_pages_need_a_fixed_number_of_queries(
     item = meeting.items.first()
     with django_assert_max_num_queries(12):
         assert client.get(reverse("council:item-record", args=[meeting.pk, item.pk])).status_code == 200
+
+
+def test_the_council_panel_is_registered_for_the_initiative_page(signed, initiator):
+    from django.template import engines
+
+    from core.panels import panels_for
+
+    initiative = signed.items.order_by("order").first().initiative
+    assert [template for template, _context in panels_for("initiative-detail", initiative, initiator)] == [
+        "council/initiative_panel.html"
+    ]
+    html = (
+        engines["django"]
+        .from_string('{% panels "initiative-detail" initiative %}')
+        .render({"initiative": initiative, "request": type("R", (), {"user": initiator})()})
+    )
+    assert "Sammanträden och ställningstaganden" in html
+    assert "1 250 000,00" in html.replace("\xa0", " ")
