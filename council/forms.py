@@ -22,6 +22,25 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among objects already loaded by the view: one query for the page, not one per use
+    (a ModelChoiceField queries again each time it is rendered or checked)."""
+
+    def __init__(self, *, empty_label=None, **kwargs):
+        self.empty_label = empty_label
+        self.objects: dict[str, object] = {}
+        super().__init__(choices=(), **kwargs)
+
+    def set_objects(self, objects, label) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        choices = [(key, label(obj)) for key, obj in self.objects.items()]
+        self.choices = [("", self.empty_label), *choices] if self.empty_label is not None else choices
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.objects.get(value) if value else None
+
+
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's refusal next to the field it concerns, or at the top of the form."""
     if hasattr(error, "error_dict"):
@@ -53,14 +72,13 @@ class MeetingForm(forms.Form):
 
 
 class InitiativeItemForm(forms.Form):
-    initiative = forms.ModelChoiceField(label=_("Initiativ"), queryset=None)
+    initiative = ObjectChoiceField(label=_("Initiativ"))
     presenter = forms.CharField(label=_("Föredragande"), max_length=150, required=False)
 
     def __init__(self, *args, initiatives, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].queryset = initiatives
-        self.fields["initiative"].label_from_instance = lambda i: (
-            f"{i.registration_number} {i.title} ({i.party.name})"
+        self.fields["initiative"].set_objects(
+            initiatives, lambda i: f"{i.registration_number} {i.title} ({i.party.name})"
         )
 
 
@@ -70,9 +88,8 @@ class OtherItemForm(forms.Form):
         label=_("Beskrivning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     presenter = forms.CharField(label=_("Föredragande"), max_length=150, required=False)
-    corrects = forms.ModelChoiceField(
+    corrects = ObjectChoiceField(
         label=_("Rättar paragraf"),
-        queryset=None,
         required=False,
         empty_label=_("Ingen rättelse"),
         help_text=_(
@@ -82,8 +99,7 @@ class OtherItemForm(forms.Form):
 
     def __init__(self, *args, paragraphs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["corrects"].queryset = paragraphs
-        self.fields["corrects"].label_from_instance = lambda p: f"§ {p.number} ({p.year}) {p.title}"
+        self.fields["corrects"].set_objects(paragraphs, lambda p: f"§ {p.number} ({p.year}) {p.title}")
 
 
 class AttendanceRowForm(forms.Form):
@@ -252,7 +268,7 @@ StanceFormSet = forms.formset_factory(StanceRowForm, formset=PartyFormSet, extra
 
 
 class DocumentForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Ärende"), queryset=None, empty_label=None)
+    item = ObjectChoiceField(label=_("Ärende"))
     title = forms.CharField(label=_("Handlingens titel"), max_length=200)
     file = forms.FileField(
         label=_("Fil"), help_text=_("PDF, Word, Excel, PowerPoint, ODT, PNG eller JPEG, högst 20 MB.")
@@ -260,5 +276,4 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items
-        self.fields["item"].label_from_instance = lambda i: f"{i.order}. {i.title}"
+        self.fields["item"].set_objects(items, lambda i: f"{i.order}. {i.title}")

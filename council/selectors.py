@@ -85,10 +85,11 @@ class MeetingPage:
         return bool(self.adjusters) and all(a.signed_at for a in self.adjusters)
 
 
-def meeting_page(*, meeting: Meeting) -> MeetingPage:
-    # The parties and their attendance in one query (the page's query count stays fixed).
+def parties_with_attendance(*, meeting: Meeting) -> list[Party]:
+    """The parties in Swedish order with their attendance at the meeting (`attendance_present` is None
+    when not recorded), in one query."""
     of_party = Attendance.objects.filter(meeting=meeting, party=OuterRef("pk"))
-    parties = list(
+    return list(
         Party.objects.active()
         .in_swedish_order()
         .annotate(
@@ -96,6 +97,14 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
             attendance_by=Subquery(of_party.values("represented_by")[:1]),
         )
     )
+
+
+def agenda(*, meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.select_related("initiative", "initiative__party").order_by("order"))
+
+
+def meeting_page(*, meeting: Meeting) -> MeetingPage:
+    parties = parties_with_attendance(meeting=meeting)
     attendance = {
         p.pk: Attendance(
             meeting=meeting, party=p, present=p.attendance_present, represented_by=p.attendance_by

@@ -103,30 +103,33 @@ def meeting_manage(request, pk):
     """The secretariat's page: build the agenda, publish it, record attendance, close the meeting."""
     meeting = _managed_meeting(request, pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    parties = selectors.parties_in_order()
-    initiatives = selectors.initiatives_for_agenda(meeting=meeting)
+    # Each list is read once and shared by the forms that choose from it (the query count stays fixed).
+    parties = selectors.parties_with_attendance(meeting=meeting)
+    items = selectors.agenda(meeting=meeting)
+    initiatives = list(selectors.initiatives_for_agenda(meeting=meeting))
     initiative_form = InitiativeItemForm(
         request.POST if action == "initiative" else None, initiatives=initiatives
     )
     other_form = OtherItemForm(
         request.POST if action == "other" else None,
         prefix="other",
-        paragraphs=selectors.paragraphs_to_correct(meeting=meeting),
+        paragraphs=list(selectors.paragraphs_to_correct(meeting=meeting)),
     )
     hold_form = HoldForm(request.POST if action == "hold" else None, prefix="hold")
     document_form = DocumentForm(
         request.POST if action == "document" else None,
         request.FILES if action == "document" else None,
         prefix="doc",
-        items=meeting.items.order_by("order"),
+        items=items,
     )
-    existing = {a.party_id: a for a in meeting.attendance.all()}
     attendance_formset = AttendanceFormSet(
         request.POST if action == "attendance" else None,
         parties=parties,
         prefix="att",
         initial=[
-            {"present": a.present, "represented_by": a.represented_by} if (a := existing.get(p.pk)) else {}
+            {"present": p.attendance_present, "represented_by": p.attendance_by}
+            if p.attendance_present is not None
+            else {}
             for p in parties
         ],
     )
@@ -190,13 +193,13 @@ def meeting_manage(request, pk):
                 if action == "publish":
                     return redirect("council:meeting-manage", meeting.pk)
                 attendance_formset._non_form_errors = attendance_formset.error_class(error.messages)
-    meeting.refresh_from_db()
     return render(
         request,
         "council/meeting_manage.html",
         {
             "meeting": meeting,
-            "page": selectors.meeting_page(meeting=meeting),
+            "items": items,
+            "initiatives": initiatives,
             "initiative_form": initiative_form,
             "other_form": other_form,
             "hold_form": hold_form,
@@ -215,15 +218,15 @@ def item_record(request, pk, item_pk):
         AgendaItem.objects.select_related("initiative", "initiative__party"), meeting=meeting, pk=item_pk
     )
     action = request.POST.get("action") if request.method == "POST" else None
-    page = selectors.meeting_page(meeting=meeting)
-    present_ids = {row.party.pk for row in page.attendance if row.attendance and row.attendance.present}
+    parties = selectors.parties_with_attendance(meeting=meeting)
+    present_ids = {p.pk for p in parties if p.attendance_present}
     # All 17 parties in Swedish order; only those present may take a stance (pre-filled: supports).
     stance_formset = StanceFormSet(
         request.POST if action == "decide" else None,
-        parties=page.parties,
+        parties=parties,
         present=present_ids,
         prefix="st",
-        initial=[{"kind": StanceKind.SUPPORTS} if p.pk in present_ids else {} for p in page.parties],
+        initial=[{"kind": StanceKind.SUPPORTS} if p.pk in present_ids else {} for p in parties],
     )
     decide_form = DecideForm(request.POST if action == "decide" else None, prefix="dec")
     takes_position = meeting.body.takes_positions and item.initiative_id is not None

@@ -254,3 +254,41 @@ def test_a_stance_for_an_absent_party_is_refused_next_to_its_field(client, vr_me
     assert response.status_code == 200
     assert "Eda är inte närvarande och kan inte ta ställning." in response.text
     assert not Stance.objects.exists()
+
+
+@pytest.mark.parametrize("items", [1, 5])
+def test_the_secretariats_pages_need_a_fixed_number_of_queries(
+    client, secretariat, parties, items, django_assert_max_num_queries
+):
+    meeting = MeetingFactory(created_by=secretariat)
+    for n in range(items):
+        services.item_add(
+            meeting=meeting, user=secretariat, initiative=proposed_initiative(user=secretariat, title=f"S{n}")
+        )
+    proposed_initiative(user=secretariat, title="Väntar på en föredragningslista")
+    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
+    all_present(meeting, secretariat, parties)
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("council:meeting-manage", args=[meeting.pk])).status_code == 200
+    item = meeting.items.first()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("council:item-record", args=[meeting.pk, item.pk])).status_code == 200
+
+
+def test_the_council_panel_is_registered_for_the_initiative_page(signed, initiator):
+    from django.template import engines
+
+    from core.panels import panels_for
+
+    initiative = signed.items.order_by("order").first().initiative
+    assert [template for template, _context in panels_for("initiative-detail", initiative, initiator)] == [
+        "council/initiative_panel.html"
+    ]
+    html = (
+        engines["django"]
+        .from_string('{% panels "initiative-detail" initiative %}')
+        .render({"initiative": initiative, "request": type("R", (), {"user": initiator})()})
+    )
+    assert "Sammanträden och ställningstaganden" in html
+    assert "1 250 000,00" in html.replace("\xa0", " ")
