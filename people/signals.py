@@ -5,6 +5,8 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from core.middleware import mark_session_fresh
+
 log = logging.getLogger("dgr.security")
 
 
@@ -14,6 +16,8 @@ def _ip(request) -> str:
 
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        mark_session_fresh(request)
     log.info(
         "login user=%s party=%s ip=%s", user.username, user.party.code if user.party_id else "-", _ip(request)
     )

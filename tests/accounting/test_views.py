@@ -220,7 +220,7 @@ def test_the_money_panel_is_registered_for_the_initiative_page(commitment, initi
 
     rendered = panels_for("initiative-detail", commitment.initiative, initiator)
     assert rendered and rendered[0][0] == "accounting/initiative_panel.html"
-    assert rendered[0][1]["money"].total.granted == D("2000000.00")
+    assert rendered[0][1]["money"]["total"].granted == D("2000000.00")
     assert panels_for("initiative-detail", commitment.initiative, other_initiator) == []
 
 

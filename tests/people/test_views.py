@@ -133,11 +133,40 @@ def test_pages_carry_no_inline_script_or_style(client, initiator):
         assert "<script>" not in html and "<style" not in html and " style=" not in html, url
 
 
-def test_session_cookie_expires_after_idle_time(client, initiator, settings):
+def test_session_expires_after_idle_time_and_activity_moves_the_expiry(client, initiator, settings):
+    import time
+
+    from django.contrib.sessions.models import Session
+
     response = login(client, initiator.username)
     assert response.cookies["sessionid"]["httponly"]
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    # Within the minute after login a page view writes nothing…
+    client.get(reverse("start"))
+    assert Session.objects.get(session_key=key).expire_date == first_expiry
+    # …after it, activity moves the expiry forward.
+    session = client.session
+    session["dgr_refreshed"] = int(time.time()) - 120
+    session.save()
+    client.get(reverse("start"))
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
+
+
+def test_an_expired_session_is_logged_out(client, initiator):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    login(client, initiator.username)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(reverse("start"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_party_list_is_in_swedish_order_and_counts_active_people(client, initiator, karlstad):
