@@ -8,14 +8,33 @@
   gapless, never reused.
 - Drafts are seen only by their own party; everything submitted is a public record for every
   logged-in user. Nothing is deleted: an initiative is withdrawn or closed.
+- ActionArea: Värmlandsstrategin's action areas (reference data seeded by migration, edited by
+  administrators, deactivated rather than deleted). AreaAlignment: an initiative's claim to serve one
+  area, with its motivation (unique per initiative and area).
+- BudgetYear (total cost and the amount requested from the fund, per year; requested <= total) and
+  CoFinancing (per year, source and funder, with its state) — amounts positive, checked by the database.
+  Both are edited only while the party may edit the initiative (draft, complement requested).
+- Attachment: an uploaded file, checked by content, stored under a generated name, downloaded only
+  through a view that checks visibility. Removed attachments are kept (removed_at), never deleted.
+- RegistrationCounter: one row per year; submission locks it FOR UPDATE and takes the next serial in
+  the same transaction, so numbers are gapless and never reused.
+- Revision: the frozen content of each (re)submission, numbered per initiative; compared in the UI.
+- Preparation: the secretariat's eligibility checklist, assessment and proposed position (support
+  with a proposed amount, or not) — what the council app reads when it puts the initiative on an agenda.
+- Message: the thread between the party and the secretariat (complement requests land there too).
 """
 
+import uuid
+
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.money import MoneyField
 from people.permissions import reads_everything
 
 
@@ -59,6 +78,41 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CLOSED_STATUSES = frozenset({Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.COMPLETED, Status.WITHDRAWN})
 
 
+# Statuses in which the party may still change the content (the complement loop reopens it).
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.COMPLEMENT_REQUESTED})
+
+# The search document: Swedish stemming ('swedish' text search configuration, in every PostgreSQL).
+SEARCH_CONFIG = "swedish"
+SEARCH_FIELDS = ("title", "summary", "description")
+
+
+def search_vector() -> SearchVector:
+    return SearchVector(*SEARCH_FIELDS, config=SEARCH_CONFIG)
+
+
+class Kind(models.TextChoices):
+    PROJECT = "project", _("Projekt")
+    OPERATION = "operation", _("Verksamhet")
+    INVESTMENT = "investment", _("Investering")
+
+
+class ActionArea(models.Model):
+    name = models.CharField(_("namn"), max_length=120, unique=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    is_active = models.BooleanField(_("aktivt"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("insatsområde")
+        verbose_name_plural = _("insatsområden (Värmlandsstrategin)")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class InitiativeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may see: their own party's drafts, and everything submitted."""
@@ -86,6 +140,32 @@ class Initiative(models.Model):
     summary = models.TextField(_("sammanfattning"), max_length=2000, blank=True)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT)
 
+    description = models.TextField(_("beskrivning"), max_length=20000, blank=True)
+    kind = models.CharField(_("typ av satsning"), max_length=20, choices=Kind.choices, blank=True)
+    co_parties = models.ManyToManyField(
+        "people.Party", verbose_name=_("medverkande parter"), blank=True, related_name="co_sponsored"
+    )
+    contact_name = models.CharField(_("kontaktperson"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
+    contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=40, blank=True)
+    whole_varmland_motivation = models.TextField(
+        _("betydelse för hela Värmland"),
+        max_length=5000,
+        blank=True,
+        help_text=_(
+            "Varför satsningen har betydelse för hela Värmland och varför ingen enskild part kan göra den."
+        ),
+    )
+    transport_plan = models.BooleanField(_("utgår från Trafikförsörjningsprogrammet"), default=False)
+    transport_plan_motivation = models.TextField(
+        _("motivering, Trafikförsörjningsprogrammet"), max_length=5000, blank=True
+    )
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    # A new token each time the content is handed in: a resent or double-clicked submit form carries
+    # the old one and is recognised as a repeat (see services.initiative_submit).
+    submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
+
     registration_year = models.PositiveSmallIntegerField(_("diarieår"), null=True, blank=True, editable=False)
     registration_serial = models.PositiveIntegerField(_("löpnummer"), null=True, blank=True, editable=False)
 
@@ -97,13 +177,23 @@ class Initiative(models.Model):
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[co_parties])
 
     class Meta:
         verbose_name = _("initiativ")
         verbose_name_plural = _("initiativ")
         ordering = ["-created_at"]
+        indexes = [
+            GinIndex(search_vector(), name="initiative_search"),
+            models.Index(fields=["status", "-created_at"], name="initiative_status_created"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="initiative_period_in_order",
+            ),
             models.UniqueConstraint(
                 fields=["registration_year", "registration_serial"],
                 name="initiative_registration_number_unique",
@@ -125,6 +215,11 @@ class Initiative(models.Model):
     def __str__(self):
         return f"{self.registration_number} {self.title}" if self.registration_number else self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("initiatives:initiative-detail", args=[self.pk])
+
     @property
     def registration_number(self) -> str:
         """'DGR 2026/0007' once submitted, '' for a draft."""
@@ -135,3 +230,248 @@ class Initiative(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def status_tag(self) -> str:
+        """The CSS modifier that colours the status tag."""
+        if self.status in (Status.SUPPORTED, Status.DECIDED, Status.COMPLETED, Status.PREPARED):
+            return "tag--ok"
+        if self.status in (Status.COMPLEMENT_REQUESTED, Status.DRAFT):
+            return "tag--warn"
+        if self.status in (Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.WITHDRAWN):
+            return "tag--error"
+        return "tag--info"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def period_years(self) -> range | None:
+        if self.start_date is None or self.end_date is None:
+            return None
+        return range(self.start_date.year, self.end_date.year + 1)
+
+
+class AreaAlignment(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="alignments")
+    action_area = models.ForeignKey(
+        ActionArea, verbose_name=_("insatsområde"), on_delete=models.PROTECT, related_name="alignments"
+    )
+    motivation = models.TextField(_("motivering"), max_length=5000)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("koppling till insatsområde")
+        verbose_name_plural = _("kopplingar till insatsområden")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "action_area"], name="alignment_unique_area"),
+        ]
+
+    def __str__(self):
+        return str(self.action_area)
+
+
+class BudgetYear(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="budget_years")
+    year = models.PositiveSmallIntegerField(_("år"))
+    total_cost = MoneyField(_("total kostnad"))
+    requested_amount = MoneyField(_("sökt belopp ur DGR"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budgetår")
+        verbose_name_plural = _("budget per år")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "year"], name="budget_year_unique"),
+            models.CheckConstraint(condition=Q(total_cost__gt=0), name="budget_total_positive"),
+            models.CheckConstraint(condition=Q(requested_amount__gt=0), name="budget_requested_positive"),
+            models.CheckConstraint(
+                condition=Q(requested_amount__lte=models.F("total_cost")),
+                name="budget_requested_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CoFinancing(models.Model):
+    class Source(models.TextChoices):
+        REGION = "region", _("Region Värmland")
+        MUNICIPALITY = "municipality", _("Kommuner")
+        STATE = "state", _("Staten")
+        EU = "eu", _("EU")
+        BUSINESS = "business", _("Näringslivet")
+        OTHER = "other", _("Annan")
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planerad")
+        APPLIED = "applied", _("Sökt")
+        GRANTED = "granted", _("Beviljad")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="co_financing")
+    year = models.PositiveSmallIntegerField(_("år"))
+    source = models.CharField(_("källa"), max_length=20, choices=Source.choices)
+    funder = models.CharField(_("finansiär"), max_length=200)
+    state = models.CharField(_("läge"), max_length=20, choices=State.choices, default=State.PLANNED)
+    amount = MoneyField(_("belopp"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("medfinansiering")
+        verbose_name_plural = _("medfinansiering")
+        ordering = ["year", "source", "funder"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="cofinancing_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.funder}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A generated name: the uploader's file name is kept only as data, never as a path.
+    return f"initiatives/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    content_type = models.CharField(_("filtyp"), max_length=120)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("borttagen"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class RegistrationCounter(models.Model):
+    """The last registration serial issued per year. Not in the audit trail: the numbers are."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("diarieräknare")
+        verbose_name_plural = _("diarieräknare")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_serial}"
+
+
+class Revision(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("inlämnad"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content = models.JSONField(_("innehåll"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inlämnad version")
+        verbose_name_plural = _("inlämnade versioner")
+        ordering = ["initiative", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "number"], name="revision_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id} v{self.number}"
+
+
+class Preparation(models.Model):
+    class Position(models.TextChoices):
+        SUPPORT = "support", _("Tillstyrk")
+        NOT_SUPPORT = "not_support", _("Avstyrk")
+
+    initiative = models.OneToOneField(Initiative, on_delete=models.PROTECT, related_name="preparation")
+    # The eligibility checklist, following the agreement.
+    check_whole_varmland = models.BooleanField(_("Har betydelse för hela Värmland"), default=False)
+    check_not_single_party = models.BooleanField(
+        _("Kan inte hanteras av en enskild kommun eller regionen"), default=False
+    )
+    check_alignment = models.BooleanField(
+        _("Utgår från Värmlandsstrategin eller Trafikförsörjningsprogrammet"), default=False
+    )
+    check_cofinancing_noted = models.BooleanField(_("Medfinansiering är noterad"), default=False)
+    check_complete = models.BooleanField(_("Ansökan är komplett"), default=False)
+    assessment = models.TextField(_("bedömning"), max_length=10000, blank=True)
+    proposed_position = models.CharField(
+        _("förslag till ställningstagande"), max_length=20, choices=Position.choices, blank=True
+    )
+    proposed_amount = MoneyField(_("föreslaget belopp"), null=True, blank=True)
+    not_eligible_reason = models.TextField(_("skäl till att initiativet inte är stödberättigat"), blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    prepared_at = models.DateTimeField(_("berett"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beredning")
+        verbose_name_plural = _("beredningar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposed_amount__isnull=True) | Q(proposed_amount__gt=0),
+                name="preparation_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposed_position="support") | Q(proposed_amount__isnull=False),
+                name="preparation_support_has_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id}"
+
+    @property
+    def checklist_complete(self) -> bool:
+        return all(
+            (
+                self.check_whole_varmland,
+                self.check_not_single_party,
+                self.check_alignment,
+                self.check_cofinancing_noted,
+                self.check_complete,
+            )
+        )
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        MESSAGE = "message", _("Meddelande")
+        COMPLEMENT_REQUEST = "complement_request", _("Begäran om komplettering")
+        NOT_ELIGIBLE = "not_eligible", _("Ej stödberättigat")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, default=Kind.MESSAGE)
+    body = models.TextField(_("meddelande"), max_length=10000)
+    created_at = models.DateTimeField(_("skickat"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meddelande")
+        verbose_name_plural = _("meddelanden")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.body[:40]}"

@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps as django_apps
 
+from initiatives.reference import ensure_action_areas
 from people.reference import ensure_parties, ensure_roles
 from people.roles import Role
 from tests.factories import UserFactory, party
@@ -9,9 +10,12 @@ from tests.factories import UserFactory, party
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """The parties and roles come from data migrations; tests with real commits truncate them away."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         ensure_parties(django_apps)
         ensure_roles(django_apps)
+        ensure_action_areas(django_apps)
 
 
 @pytest.fixture

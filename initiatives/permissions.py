@@ -1,0 +1,67 @@
+"""Who may do what with initiatives. Views use these to show buttons; services use them to refuse.
+
+Seeing is `Initiative.objects.visible_to(user)` (drafts: own party; submitted: everyone logged in).
+Only the submitting party's initiators write the content; only the secretariat prepares.
+"""
+
+from initiatives.models import EDITABLE_STATUSES, TRANSITIONS, Initiative, Status
+from people.permissions import reads_everything
+from people.roles import Role
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_initiator(user) -> bool:
+    return _active(user) and user.party_id is not None and user.has_role(Role.INITIATOR)
+
+
+def is_secretariat(user) -> bool:
+    return _active(user) and user.has_role(Role.SECRETARIAT)
+
+
+def _of_party(user, initiative: Initiative) -> bool:
+    return is_initiator(user) and user.party_id == initiative.party_id
+
+
+def can_create_initiative(user) -> bool:
+    return is_initiator(user)
+
+
+def can_edit_initiative(user, initiative: Initiative) -> bool:
+    return _of_party(user, initiative) and initiative.status in EDITABLE_STATUSES
+
+
+def can_submit_initiative(user, initiative: Initiative) -> bool:
+    return can_edit_initiative(user, initiative)
+
+
+def can_withdraw_initiative(user, initiative: Initiative) -> bool:
+    # Until Värmlandsrådet has taken its position (the table says where WITHDRAWN may follow).
+    return _of_party(user, initiative) and Status.WITHDRAWN in TRANSITIONS[initiative.status]
+
+
+def can_prepare_initiative(user, initiative: Initiative) -> bool:
+    return is_secretariat(user) and initiative.status == Status.SUBMITTED
+
+
+def can_view_preparation_queue(user) -> bool:
+    return is_secretariat(user)
+
+
+def can_read_thread(user, initiative: Initiative) -> bool:
+    """The thread is between the party and the secretariat; those who read everything read it too."""
+    if not _active(user):
+        return False
+    return user.party_id == initiative.party_id or reads_everything(user)
+
+
+def can_post_message(user, initiative: Initiative) -> bool:
+    if initiative.status == Status.DRAFT:
+        return False
+    return _of_party(user, initiative) or is_secretariat(user)
+
+
+def can_view_initiatives(user) -> bool:
+    return _active(user)
