@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "core",
     "people",
     "initiatives",
+    "council",
 ]
 
 MIDDLEWARE = [
