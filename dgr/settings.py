@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "people",
     "initiatives",
     "council",
+    "accounting",
 ]
 
 MIDDLEWARE = [

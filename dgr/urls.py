@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("initiativ/", include("initiatives.urls")),
     path("", include("council.urls")),
+    path("ekonomi/", include("accounting.urls")),
     # The language switch is in the footer of every page, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

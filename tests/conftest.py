@@ -68,3 +68,17 @@ def administrator(db):
 @pytest.fixture
 def representative(db, karlstad):
     return UserFactory(username="vr-karlstad", party=karlstad, roles=[Role.COUNCIL_REPRESENTATIVE])
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database may be truncated: pytest-django empties it with TRUNCATE after every test with
+    real commits, which the ledger's append-only tables otherwise refuse (accounting migration 0002).
+    Set as a database default, so every connection (threads, the live server) has it; no production
+    database ever has `dgr.allow_truncate`."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.settings_dict["NAME"]
+        cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(name)} SET dgr.allow_truncate = 'on'")
+        cursor.execute("SET dgr.allow_truncate = 'on'")

@@ -1,0 +1,406 @@
+"""The fund ledger: DGR's separately accounted fund, from opening capital to a closed year.
+
+Models
+- Fund: one separately accounted fund (DGR; the Keolis settlement money could be a second one). Every
+  other row belongs to exactly one fund, so each fund has its own ledger, numbering and report.
+- CapitalPart: the parts the agreement keeps visible in every balance (55 + 101 + 44 MSEK), with origin.
+- FiscalYear: a calendar year of a fund, open or closed. A closed year is never reopened (trigger).
+- Account: the internal chart of accounts. Per capital part an *available capital* and a *reserved for
+  granted initiatives* account; per fund one *settlement account with the region* (the money itself sits
+  in the region's treasury). `region_account` maps each to the region's own account number (edited by
+  finance; used in the SIE export).
+- Decision: Region Värmland's formal decision under its delegation. Recording one requires the
+  initiative to be SUPPORTED (Värmlandsrådet reached consensus) and moves it to DECIDED.
+- Commitment: an amount granted to an initiative under a decision, from one capital part (a decision may be
+  committed in several commitments, split over capital parts and planned years). Money events against it.
+- Verification / VerificationLine: the double-entry journal. Signed amounts, debit positive and credit
+  negative (as SIE writes them). Lines carry the capital part, initiative and commitment they concern, and
+  the money event they book (a reversal's lines carry the reversed event, so figures net out).
+- VerificationCounter: one row per (year, series) holding the last number, incremented in the posting's
+  transaction, so numbers are gapless: a rolled-back posting rolls back its number too.
+- YearBalance: the snapshot written when a year is closed: opening, movement and closing per account,
+  capital part and event. Balances are the last closed snapshot plus the open years' lines.
+
+Invariants, enforced by PostgreSQL (migration 0002) and not only here
+- every verification has ≥ 2 lines summing to zero (a deferred constraint trigger, checked at COMMIT);
+- verifications, lines, commitments and snapshots refuse UPDATE, DELETE and TRUNCATE (append-only;
+  corrections are reversals). TRUNCATE is allowed only in a session with `dgr.allow_truncate = on`, which
+  only the test database sets (pytest-django flushes with TRUNCATE);
+- nothing is posted into a closed year or outside the year's dates;
+- no available account goes below zero and no commitment below zero remaining (checked at COMMIT, after
+  locking the capital parts `FOR NO KEY UPDATE`; the services lock the same rows first and refuse with a
+  message);
+- a verification reverses at most one other, and is reversed at most once (`reverses` is unique).
+
+The journal is its own audit trail (author, registration time, never changed), so its tables have no
+django-simple-history; funds, parts, years, accounts and decisions do.
+
+Who: finance (Region Värmland) records decisions, posts, closes years and maps accounts; secretariat,
+auditor and administrator read everything; an initiator reads the money of their own party's initiatives.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.money import MoneyField
+
+
+class Fund(models.Model):
+    slug = models.SlugField(_("kortnamn"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    opened_on = models.DateField(_("öppnad"))
+    organisation = models.CharField(_("förvaltas av"), max_length=200, default="Region Värmland")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fond")
+        verbose_name_plural = _("fonder")
+        ordering = ["opened_on", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CapitalPart(models.Model):
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="capital_parts", verbose_name=_("fond")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    name = models.CharField(_("namn"), max_length=200)
+    origin = models.TextField(_("ursprung"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kapitaldel")
+        verbose_name_plural = _("kapitaldelar")
+        ordering = ["fund", "number"]
+        constraints = [models.UniqueConstraint(fields=["fund", "number"], name="capital_part_number_unique")]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class FiscalYear(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Öppet")
+        CLOSED = "closed", _("Stängt")
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="fiscal_years", verbose_name=_("fond")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    starts_on = models.DateField(_("första dag"))
+    ends_on = models.DateField(_("sista dag"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("stängt"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verksamhetsår")
+        verbose_name_plural = _("verksamhetsår")
+        ordering = ["fund", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "year"], name="fiscal_year_unique"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="fiscal_year_dates"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="fiscal_year_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False), name="fiscal_year_closed_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Account(models.Model):
+    class Kind(models.TextChoices):
+        AVAILABLE = "available", _("Tillgängligt kapital")
+        RESERVED = "reserved", _("Reserverat för beviljade initiativ")
+        SETTLEMENT = "settlement", _("Avräkning med Region Värmland")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("fond"))
+    code = models.CharField(_("konto"), max_length=10)
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    capital_part = models.ForeignKey(
+        CapitalPart, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+    region_account = models.CharField(
+        _("Region Värmlands konto"),
+        max_length=20,
+        blank=True,
+        help_text=_("Kontot i regionens ekonomisystem som kontot motsvarar (används i SIE-exporten)."),
+    )
+    region_object = models.CharField(
+        _("Region Värmlands objekt"),
+        max_length=40,
+        blank=True,
+        help_text=_("Ansvar, projekt eller annat objekt i regionens ekonomisystem, om något."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("konto")
+        verbose_name_plural = _("konton")
+        ordering = ["fund", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "code"], name="account_code_unique"),
+            models.UniqueConstraint(
+                fields=["fund", "kind", "capital_part"], name="account_kind_per_part_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["fund"], condition=Q(kind="settlement"), name="account_one_settlement_per_fund"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="settlement", capital_part__isnull=True)
+                | Q(kind__in=["available", "reserved"], capital_part__isnull=False),
+                name="account_part_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def export_code(self) -> str:
+        return self.region_account or self.code
+
+
+class Decision(models.Model):
+    """Region Värmland's formal decision under its delegation (beslut enligt delegation)."""
+
+    class MakerKind(models.TextChoices):
+        BOARD = "board", _("Regionstyrelsen")
+        COMMITTEE = "committee", _("Nämnd eller utskott")
+        DELEGATE = "delegate", _("Delegat (tjänsteperson)")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("fond"))
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("initiativ"),
+    )
+    # The integrator adds here the required link to the council's consensus position this decision rests on
+    # (council.Position); see the report of the ledger branch.
+    maker_kind = models.CharField(_("beslutsfattare"), max_length=20, choices=MakerKind.choices)
+    maker_name = models.CharField(
+        _("beslutsfattarens namn"),
+        max_length=200,
+        help_text=_("Till exempel regionstyrelsen eller en regiondirektör."),
+    )
+    delegation_point = models.CharField(
+        _("punkt i delegationsordningen"), max_length=50, blank=True, help_text=_("Till exempel 3.2.1.")
+    )
+    decided_on = models.DateField(_("beslutsdatum"))
+    reference = models.CharField(
+        _("beslutsnummer eller paragraf"), max_length=100, help_text=_("Till exempel RS 2026/123 § 45.")
+    )
+    amount = MoneyField(_("beviljat belopp"))
+    document = models.FileField(_("beslutsdokument"), upload_to="decisions/%Y/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="decision_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(maker_kind__in=["board", "committee", "delegate"]),
+                name="decision_maker_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ({self.decided_on.isoformat()})"
+
+
+class Commitment(models.Model):
+    """An amount granted to an initiative from one capital part (append-only: the database refuses edits)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="commitments")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="commitments")
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.PROTECT, related_name="commitments"
+    )
+    capital_part = models.ForeignKey(CapitalPart, on_delete=models.PROTECT, related_name="commitments")
+    amount = MoneyField(_("beviljat belopp"))
+    planned_year = models.PositiveSmallIntegerField(_("planerat utbetalningsår"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("åtagande")
+        verbose_name_plural = _("åtaganden")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="commitment_amount_positive")]
+
+    def __str__(self):
+        return _("Åtagande %(id)s") % {"id": self.pk}
+
+
+class Kind(models.TextChoices):
+    """What a verification books; lines carry the money event (a reversal's lines the reversed one)."""
+
+    CAPITAL = "capital", _("Kapital")
+    COMMITMENT = "commitment", _("Åtagande")
+    DISBURSEMENT = "disbursement", _("Utbetalning")
+    RELEASE = "release", _("Frigörande av åtagande")
+    REPAYMENT = "repayment", _("Återbetalning")
+    TRANSFER = "transfer", _("Överföring mellan kapitaldelar")
+    REVERSAL = "reversal", _("Rättelse (omföring)")
+
+
+EVENTS = [k for k in Kind if k != Kind.REVERSAL]
+
+
+class Verification(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="verifications")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="verifications")
+    series = models.CharField(_("serie"), max_length=4, default="A")
+    number = models.PositiveIntegerField(_("nummer"))
+    booking_date = models.DateField(_("bokföringsdag"))
+    registered_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("text"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="verifications"
+    )
+    commitment = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="verifications"
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("verifikation")
+        verbose_name_plural = _("verifikationer")
+        ordering = ["fiscal_year", "series", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "series", "number"], name="verification_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in Kind]), name="verification_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reversal", reverses__isnull=False)
+                | Q(~Q(kind="reversal"), reverses__isnull=True),
+                name="verification_reversal_has_original",
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "booking_date"], name="verification_fund_date")]
+
+    def __str__(self):
+        return f"{self.series} {self.fiscal_year.year}:{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.series}{self.number}"
+
+
+class VerificationLine(models.Model):
+    verification = models.ForeignKey(Verification, on_delete=models.PROTECT, related_name="lines")
+    # Copied from the verification by a trigger (never trusted from the caller): balances are summed per
+    # open year without a join.
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    capital_part = models.ForeignKey(CapitalPart, on_delete=models.PROTECT, related_name="lines")
+    event = models.CharField(_("händelse"), max_length=20, choices=[(k.value, k.label) for k in EVENTS])
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_lines"
+    )
+    commitment = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
+    amount = MoneyField(_("belopp"), help_text=_("Debet positivt, kredit negativt."))
+
+    class Meta:
+        verbose_name = _("verifikationsrad")
+        verbose_name_plural = _("verifikationsrader")
+        ordering = ["verification", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="line_amount_not_zero"),
+            models.CheckConstraint(condition=Q(event__in=[k.value for k in EVENTS]), name="line_event_known"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["fiscal_year", "account", "capital_part", "event"],
+                include=["amount"],
+                name="line_year_account",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} {self.amount}"
+
+    @property
+    def debit(self):
+        return self.amount if self.amount > 0 else None
+
+    @property
+    def credit(self):
+        return -self.amount if self.amount < 0 else None
+
+
+class VerificationCounter(models.Model):
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=4)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "series"], name="counter_unique")]
+
+    def __str__(self):
+        return f"{self.series} {self.fiscal_year_id}: {self.last_number}"
+
+
+class YearBalance(models.Model):
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="balances")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    capital_part = models.ForeignKey(CapitalPart, on_delete=models.PROTECT, related_name="+")
+    event = models.CharField(max_length=20, choices=[(k.value, k.label) for k in EVENTS])
+    opening = MoneyField(_("ingående balans"))
+    movement = MoneyField(_("årets förändring"))
+    closing = MoneyField(_("utgående balans"))
+
+    class Meta:
+        verbose_name = _("årsbalans")
+        verbose_name_plural = _("årsbalanser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "account", "capital_part", "event"], name="year_balance_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(closing=models.F("opening") + models.F("movement")), name="year_balance_adds_up"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year_id} {self.account_id} {self.event}: {self.closing}"

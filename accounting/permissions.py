@@ -1,0 +1,40 @@
+"""Who may read and write the fund ledger.
+
+Finance (Region Värmland) records decisions, posts, maps accounts and closes years. The secretariat, the
+auditor and administrators read everything. An initiator reads the money of their own party's initiatives.
+"""
+
+from people.permissions import is_administrator
+from people.roles import Role
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_post(user, fund=None) -> bool:
+    return _active(user) and user.has_role(Role.FINANCE)
+
+
+def can_record_decision(user, initiative=None) -> bool:
+    return can_post(user)
+
+
+def can_close_year(user, fiscal_year=None) -> bool:
+    return can_post(user)
+
+
+def can_map_accounts(user, fund=None) -> bool:
+    return can_post(user)
+
+
+def can_view_ledger(user, fund=None) -> bool:
+    return _active(user) and (
+        is_administrator(user) or user.has_role(Role.FINANCE, Role.SECRETARIAT, Role.AUDITOR)
+    )
+
+
+def can_view_initiative_money(user, initiative) -> bool:
+    if can_view_ledger(user):
+        return True
+    return _active(user) and user.party_id is not None and user.party_id == initiative.party_id

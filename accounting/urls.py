@@ -1,0 +1,36 @@
+from django.urls import path
+
+from accounting import views
+
+app_name = "accounting"
+
+urlpatterns = [
+    path("fond/", views.fund_list, name="fund-list"),
+    path("fond/<slug:slug>/", views.fund_detail, name="fund-detail"),
+    path("fond/<slug:slug>/oversikt.xlsx", views.fund_detail_xlsx, name="fund-detail-xlsx"),
+    path("fond/<slug:slug>/huvudbok/", views.verification_list, name="verification-list"),
+    path("fond/<slug:slug>/huvudbok.xlsx", views.verification_list_xlsx, name="verification-list-xlsx"),
+    path("fond/<slug:slug>/verifikationer/<int:pk>/", views.verification_detail, name="verification-detail"),
+    path(
+        "fond/<slug:slug>/verifikationer/<int:pk>/ratta/",
+        views.verification_reverse,
+        name="verification-reverse",
+    ),
+    path("fond/<slug:slug>/kapital/nytt/", views.capital_add, name="capital-add"),
+    path("fond/<slug:slug>/overforing/ny/", views.capital_transfer, name="capital-transfer"),
+    path("fond/<slug:slug>/konton/", views.account_list, name="account-list"),
+    path("fond/<slug:slug>/konton/<int:pk>/", views.account_edit, name="account-edit"),
+    path("fond/<slug:slug>/ar/<int:year>/", views.year_detail, name="year-detail"),
+    path("fond/<slug:slug>/ar/<int:year>/stang/", views.year_close, name="year-close"),
+    path("fond/<slug:slug>/ar/<int:year>/sie4i/", views.year_sie, {"variant": "4i"}, name="year-sie4i"),
+    path("fond/<slug:slug>/ar/<int:year>/sie4e/", views.year_sie, {"variant": "4e"}, name="year-sie4e"),
+    path("beslut/", views.decision_list, name="decision-list"),
+    path("beslut/nytt/<int:initiative_pk>/", views.decision_create, name="decision-create"),
+    path("beslut/<int:pk>/", views.decision_detail, name="decision-detail"),
+    path("beslut/<int:pk>/bevilja/", views.commitment_create, name="commitment-create"),
+    path("atagande/<int:pk>/", views.commitment_detail, name="commitment-detail"),
+    path("atagande/<int:pk>/utbetalning/", views.disbursement_create, name="disbursement-create"),
+    path("atagande/<int:pk>/frigor/", views.release_create, name="release-create"),
+    path("atagande/<int:pk>/aterbetalning/", views.repayment_create, name="repayment-create"),
+    path("initiativ/<int:pk>/pengar/", views.initiative_money, name="initiative-money"),
+]

@@ -1,0 +1,506 @@
+"""Thin views: authorise, call one selector or service, render. Finance writes; readers read."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounting import exports, forms, permissions, selectors, services
+from accounting.models import Account, CapitalPart, Commitment, Decision, FiscalYear, Fund, Verification
+from initiatives.models import Initiative, Status
+
+PAGE_SIZE = 50
+
+
+def _fund(request, slug) -> Fund:
+    if not permissions.can_view_ledger(request.user):
+        raise Http404
+    return get_object_or_404(Fund, slug=slug)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def fund_list(request):
+    _require(permissions.can_view_ledger(request.user))
+    funds = list(selectors.funds_for(request.user))
+    if len(funds) == 1:
+        return redirect("accounting:fund-detail", funds[0].slug)
+    return render(request, "accounting/fund_list.html", {"funds": funds})
+
+
+def fund_detail(request, slug):
+    fund = _fund(request, slug)
+    overview = selectors.fund_overview(fund)
+    return render(
+        request,
+        "accounting/fund_detail.html",
+        {"fund": fund, "overview": overview, "can_post": permissions.can_post(request.user, fund)},
+    )
+
+
+def fund_detail_xlsx(request, slug):
+    fund = _fund(request, slug)
+    return exports.xlsx_response(
+        exports.overview_workbook(selectors.fund_overview(fund)), f"{fund.slug}-oversikt.xlsx"
+    )
+
+
+def _journal(request, fund):
+    years = list(FiscalYear.objects.filter(fund=fund).order_by("year"))
+    parts = list(CapitalPart.objects.filter(fund=fund).order_by("number"))
+    form = forms.JournalFilterForm(request.GET or None, fund=fund, years=years, parts=parts)
+    filters = form.cleaned_data if form.is_valid() else {}
+    verifications = selectors.journal(
+        fund,
+        year=filters.get("year"),
+        kind=filters.get("kind"),
+        capital_part=filters.get("capital_part"),
+        q=filters.get("q"),
+    )
+    return form, verifications
+
+
+def verification_list(request, slug):
+    fund = _fund(request, slug)
+    form, verifications = _journal(request, fund)
+    page = Paginator(verifications, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "accounting/verification_list.html",
+        {"fund": fund, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def verification_list_xlsx(request, slug):
+    fund = _fund(request, slug)
+    _form, verifications = _journal(request, fund)
+    return exports.xlsx_response(exports.journal_workbook(fund, verifications), f"{fund.slug}-huvudbok.xlsx")
+
+
+def verification_detail(request, slug, pk):
+    fund = _fund(request, slug)
+    verification = get_object_or_404(selectors.journal(fund), pk=pk)
+    return render(
+        request,
+        "accounting/verification_detail.html",
+        {
+            "fund": fund,
+            "verification": verification,
+            "can_reverse": permissions.can_post(request.user, fund)
+            and verification.kind != "reversal"
+            and not hasattr(verification, "reversed_by"),
+        },
+    )
+
+
+def _posting(request, *, form, template_context, service, success):
+    """Run a posting form: on success redirect to the verification; a refusal shows next to its field."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = service(form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_error(error, amount_field=template_context.get("amount_field", "amount"))
+        else:
+            messages.success(request, success(result))
+            return redirect(template_context.get("next") or result_url(result))
+    return render(request, "accounting/posting_form.html", {**template_context, "form": form})
+
+
+def result_url(result) -> str:
+    if isinstance(result, Verification):
+        return reverse("accounting:verification-detail", args=[result.fund.slug, result.pk])
+    return reverse("accounting:decision-detail", args=[result.pk])
+
+
+def _posted(verification) -> str:
+    return _("Bokfört som verifikation %(label)s.") % {"label": verification}
+
+
+@require_http_methods(["GET", "POST"])
+def capital_add(request, slug):
+    fund = _fund(request, slug)
+    _require(permissions.can_post(request.user, fund))
+    form = forms.CapitalForm(request.POST or None, fund=fund)
+
+    def service(data):
+        return services.capital_add(
+            capital_part=data["capital_part"],
+            amount=data["amount"],
+            booking_date=data["booking_date"],
+            text=data["text"],
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    context = {
+        "fund": fund,
+        "title": _("Tillför kapital"),
+        "back": reverse("accounting:fund-detail", args=[slug]),
+    }
+    return _posting(request, form=form, template_context=context, service=service, success=_posted)
+
+
+@require_http_methods(["GET", "POST"])
+def capital_transfer(request, slug):
+    fund = _fund(request, slug)
+    _require(permissions.can_post(request.user, fund))
+    form = forms.TransferForm(request.POST or None, fund=fund)
+
+    def service(data):
+        return services.capital_transfer(
+            from_part=data["from_part"],
+            to_part=data["to_part"],
+            amount=data["amount"],
+            booking_date=data["booking_date"],
+            text=data["text"],
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    context = {
+        "fund": fund,
+        "title": _("Överför mellan kapitaldelar"),
+        "back": reverse("accounting:fund-detail", args=[slug]),
+    }
+    return _posting(request, form=form, template_context=context, service=service, success=_posted)
+
+
+@require_http_methods(["GET", "POST"])
+def verification_reverse(request, slug, pk):
+    fund = _fund(request, slug)
+    _require(permissions.can_post(request.user, fund))
+    verification = get_object_or_404(
+        Verification.objects.filter(fund=fund).select_related("fiscal_year"), pk=pk
+    )
+    form = forms.ReverseForm(
+        request.POST or None,
+        initial={"text": _("Rättelse av verifikation %(label)s") % {"label": verification}},
+    )
+
+    def service(data):
+        return services.verification_reverse(
+            verification=verification,
+            booking_date=data["booking_date"],
+            text=data["text"],
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    context = {
+        "fund": fund,
+        "title": _("Rätta verifikation %(label)s") % {"label": verification},
+        "lead": _("Rättelsen bokförs som en ny verifikation som spegelvänder varje rad i originalet."),
+        "back": reverse("accounting:verification-detail", args=[slug, pk]),
+    }
+    return _posting(request, form=form, template_context=context, service=service, success=_posted)
+
+
+def account_list(request, slug):
+    fund = _fund(request, slug)
+    accounts = Account.objects.filter(fund=fund).select_related("capital_part").order_by("code")
+    return render(
+        request,
+        "accounting/account_list.html",
+        {"fund": fund, "accounts": accounts, "can_map": permissions.can_map_accounts(request.user, fund)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_edit(request, slug, pk):
+    fund = _fund(request, slug)
+    _require(permissions.can_map_accounts(request.user, fund))
+    account = get_object_or_404(Account, fund=fund, pk=pk)
+    form = forms.AccountMapForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        services.account_map(
+            account=account,
+            region_account=form.cleaned_data["region_account"],
+            region_object=form.cleaned_data["region_object"],
+            user=request.user,
+        )
+        messages.success(request, _("Kontomappningen är sparad."))
+        return redirect("accounting:account-list", slug)
+    return render(
+        request,
+        "accounting/posting_form.html",
+        {
+            "fund": fund,
+            "form": form,
+            "title": _("Mappa konto %(account)s") % {"account": account},
+            "back": reverse("accounting:account-list", args=[slug]),
+            "submit": _("Spara"),
+        },
+    )
+
+
+def year_detail(request, slug, year):
+    fund = _fund(request, slug)
+    fiscal_year = get_object_or_404(FiscalYear, fund=fund, year=year)
+    can_close = permissions.can_close_year(request.user, fiscal_year) and fiscal_year.is_open
+    return render(
+        request,
+        "accounting/year_detail.html",
+        {
+            "fund": fund,
+            "fiscal_year": fiscal_year,
+            "balances": selectors.year_balances(fiscal_year),
+            "checks": services.fiscal_year_checks(fiscal_year) if can_close else [],
+            "can_close": can_close,
+            "form": forms.YearCloseForm() if can_close else None,
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def year_close(request, slug, year):
+    fund = _fund(request, slug)
+    fiscal_year = get_object_or_404(FiscalYear, fund=fund, year=year)
+    _require(permissions.can_close_year(request.user, fiscal_year))
+    form = forms.YearCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fiscal_year_close(fiscal_year=fiscal_year, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Verksamhetsåret %(year)s är stängt och %(next)s är öppnat.")
+                % {"year": fiscal_year.year, "next": fiscal_year.year + 1},
+            )
+            return redirect("accounting:year-detail", slug, year)
+    else:
+        messages.error(request, _("Bekräfta att du vill stänga året."))
+    return redirect("accounting:year-detail", slug, year)
+
+
+def year_sie(request, slug, year, variant):
+    fund = _fund(request, slug)
+    fiscal_year = get_object_or_404(FiscalYear, fund=fund, year=year)
+    content = exports.sie(fiscal_year, with_balances=(variant == "4e"))
+    response = HttpResponse(content, content_type="text/plain; charset=IBM437")
+    extension = "se" if variant == "4e" else "si"
+    response["Content-Disposition"] = f'attachment; filename="{fund.slug}-{year}-sie{variant}.{extension}"'
+    return response
+
+
+# --- decisions and commitments --------------------------------------------------------------------
+
+
+def decision_list(request):
+    _require(permissions.can_view_ledger(request.user))
+    decisions = Decision.objects.select_related("initiative__party", "fund").order_by("-decided_on", "-id")
+    awaiting = (
+        Initiative.objects.filter(status=Status.SUPPORTED).select_related("party").order_by("created_at")
+    )
+    return render(
+        request,
+        "accounting/decision_list.html",
+        {
+            "decisions": decisions,
+            "awaiting": awaiting,
+            "can_decide": permissions.can_record_decision(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_create(request, initiative_pk):
+    _require(permissions.can_record_decision(request.user))
+    initiative = get_object_or_404(Initiative.objects.visible_to(request.user), pk=initiative_pk)
+    form = forms.DecisionForm(request.POST or None, request.FILES or None)
+
+    def service(data):
+        return services.decision_record(
+            fund=data["fund"],
+            initiative=initiative,
+            maker_kind=data["maker_kind"],
+            maker_name=data["maker_name"],
+            delegation_point=data["delegation_point"],
+            decided_on=data["decided_on"],
+            reference=data["reference"],
+            amount=data["amount"],
+            document=data.get("document"),
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    context = {
+        "title": _("Registrera beslut för %(initiative)s") % {"initiative": initiative},
+        "lead": _(
+            "Region Värmlands formella beslut enligt delegationsordningen. Beslutet kan bara registreras när "
+            "Värmlandsrådet har tillstyrkt initiativet i konsensus."
+        ),
+        "back": reverse("accounting:decision-list"),
+        "multipart": True,
+    }
+    return _posting(
+        request,
+        form=form,
+        template_context=context,
+        service=service,
+        success=lambda d: _("Beslutet %(ref)s är registrerat.") % {"ref": d.reference},
+    )
+
+
+def decision_detail(request, pk):
+    _require(permissions.can_view_ledger(request.user))
+    decision = get_object_or_404(
+        Decision.objects.select_related("initiative__party", "fund", "recorded_by"), pk=pk
+    )
+    return render(
+        request,
+        "accounting/decision_detail.html",
+        {
+            "decision": decision,
+            "postings": selectors.decision_postings(decision),
+            "can_post": permissions.can_post(request.user, decision.fund),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_create(request, pk):
+    decision = get_object_or_404(Decision.objects.select_related("fund", "initiative"), pk=pk)
+    _require(permissions.can_post(request.user, decision.fund))
+    form = forms.CommitmentForm(
+        request.POST or None, fund=decision.fund, initial={"text": str(decision.initiative)[:200]}
+    )
+
+    def service(data):
+        return services.commitment_create(
+            decision=decision,
+            shares=form.shares(),
+            booking_date=data["booking_date"],
+            text=data["text"],
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    context = {
+        "fund": decision.fund,
+        "title": _("Bevilja medel enligt beslut %(ref)s") % {"ref": decision.reference},
+        "lead": _("Beloppet reserveras från kapitaldelens tillgängliga kapital. Beslutet gäller %(amount)s.")
+        % {"amount": _kr(decision.amount)},
+        "back": reverse("accounting:decision-detail", args=[pk]),
+        "amount_field": "amount_1",
+        "next": reverse("accounting:decision-detail", args=[pk]),
+    }
+    return _posting(request, form=form, template_context=context, service=service, success=_posted)
+
+
+def _kr(amount) -> str:
+    from core.money import format_amount
+
+    return format_amount(amount)
+
+
+def commitment_detail(request, pk):
+    _require(permissions.can_view_ledger(request.user))
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("decision", "initiative__party", "capital_part", "fund"), pk=pk
+    )
+    figures = selectors.commitment_figures_map([commitment])[commitment.pk]
+    verifications = (
+        Verification.objects.filter(lines__commitment=commitment)
+        .distinct()
+        .select_related("fiscal_year")
+        .order_by("booking_date", "id")
+    )
+    return render(
+        request,
+        "accounting/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "figures": figures,
+            "verifications": verifications,
+            "can_post": permissions.can_post(request.user, commitment.fund),
+        },
+    )
+
+
+def _commitment_event(request, pk, *, service_fn, title, default_text):
+    commitment = get_object_or_404(Commitment.objects.select_related("fund", "initiative", "decision"), pk=pk)
+    _require(permissions.can_post(request.user, commitment.fund))
+    form = forms.MoneyEventForm(
+        request.POST or None, initial={"text": f"{default_text}: {commitment.initiative}"[:200]}
+    )
+
+    def service(data):
+        return service_fn(
+            commitment=commitment,
+            amount=data["amount"],
+            booking_date=data["booking_date"],
+            text=data["text"],
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    figures = selectors.commitment_figures_map([commitment])[commitment.pk]
+    context = {
+        "fund": commitment.fund,
+        "title": title,
+        "lead": _("Beviljat %(granted)s, utbetalt %(disbursed)s, återstår %(remaining)s.")
+        % {
+            "granted": _kr(figures.granted),
+            "disbursed": _kr(figures.disbursed),
+            "remaining": _kr(figures.reserved),
+        },
+        "back": reverse("accounting:commitment-detail", args=[pk]),
+        "next": reverse("accounting:commitment-detail", args=[pk]),
+    }
+    return _posting(request, form=form, template_context=context, service=service, success=_posted)
+
+
+@require_http_methods(["GET", "POST"])
+def disbursement_create(request, pk):
+    return _commitment_event(
+        request,
+        pk,
+        service_fn=services.disbursement_record,
+        title=_("Betala ut"),
+        default_text=_("Utbetalning"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def release_create(request, pk):
+    return _commitment_event(
+        request,
+        pk,
+        service_fn=services.commitment_release,
+        title=_("Frigör oanvänt åtagande"),
+        default_text=_("Frigörande"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def repayment_create(request, pk):
+    return _commitment_event(
+        request,
+        pk,
+        service_fn=services.repayment_record,
+        title=_("Registrera återbetalning"),
+        default_text=_("Återbetalning"),
+    )
+
+
+def initiative_money(request, pk):
+    initiative = get_object_or_404(Initiative.objects.visible_to(request.user).select_related("party"), pk=pk)
+    if not permissions.can_view_initiative_money(request.user, initiative):
+        raise Http404
+    return render(
+        request,
+        "accounting/initiative_money.html",
+        {"initiative": initiative, "money": selectors.initiative_money(initiative)},
+    )

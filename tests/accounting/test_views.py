@@ -1,0 +1,233 @@
+import re
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounting import services
+from accounting.models import Decision, Kind, Verification
+from initiatives.models import Status
+from tests.accounting.factories import decide, supported_initiative
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+
+
+def _key(response) -> str:
+    return re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', response.content.decode()).group(1)
+
+
+def test_readers_see_the_overview_and_initiators_do_not(client, funded, secretariat, auditor, initiator):
+    for user in (secretariat, auditor):
+        client.force_login(user)
+        response = client.get(reverse("accounting:fund-detail", args=[funded.slug]))
+        assert response.status_code == 200
+        assert "200\u00a0000\u00a0000,00\u00a0kr" in response.content.decode()
+        assert b"Tillf\xc3\xb6r kapital" not in response.content  # no posting buttons for readers
+    client.force_login(initiator)
+    assert client.get(reverse("accounting:fund-detail", args=[funded.slug])).status_code == 404
+
+
+def test_readers_may_not_post(client, funded, auditor):
+    client.force_login(auditor)
+    assert client.get(reverse("accounting:capital-add", args=[funded.slug])).status_code == 403
+
+
+def test_capital_form_accepts_swedish_amounts_and_replays_post_once(client, funded, finance, parts):
+    client.force_login(finance)
+    url = reverse("accounting:capital-add", args=[funded.slug])
+    key = _key(client.get(url))
+    data = {
+        "capital_part": parts[0].pk,
+        "amount": "1 250 000,50",
+        "booking_date": "2026-05-04",
+        "text": "Tillskott från regionen",
+        "idempotency_key": key,
+    }
+    first = client.post(url, data)
+    second = client.post(url, data)  # a double click or a resent form
+    assert first.status_code == 302 and first["Location"] == second["Location"]
+    assert Verification.objects.filter(text="Tillskott från regionen").count() == 1
+    assert services.available(parts[0]) == D("56250000.50")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("0", "större än noll"), ("-100", "större än noll"), ("12,345", "två decimaler")],
+)
+def test_capital_form_refuses_bad_amounts_next_to_the_field(client, funded, finance, parts, amount, message):
+    client.force_login(finance)
+    url = reverse("accounting:capital-add", args=[funded.slug])
+    response = client.post(
+        url,
+        {
+            "capital_part": parts[0].pk,
+            "amount": amount,
+            "booking_date": "2026-05-04",
+            "text": "x",
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Verification.objects.count() == 3
+
+
+def test_decision_form_records_the_decision_and_moves_the_initiative(client, funded, finance, initiative):
+    client.force_login(finance)
+    url = reverse("accounting:decision-create", args=[initiative.pk])
+    response = client.post(
+        url,
+        {
+            "fund": funded.pk,
+            "maker_kind": "delegate",
+            "maker_name": "Regiondirektören",
+            "delegation_point": "3.2.1",
+            "decided_on": "2026-03-01",
+            "reference": "RD 2026/9",
+            "amount": "3 000 000",
+            "idempotency_key": _key(client.get(url)),
+        },
+    )
+    decision = Decision.objects.get()
+    assert response["Location"] == reverse("accounting:decision-detail", args=[decision.pk])
+    initiative.refresh_from_db()
+    assert initiative.status == Status.DECIDED
+
+
+def test_commitment_form_refuses_more_than_the_decision_with_a_message(client, decision, finance, parts):
+    client.force_login(finance)
+    url = reverse("accounting:commitment-create", args=[decision.pk])
+    response = client.post(
+        url,
+        {
+            "capital_part_1": parts[0].pk,
+            "amount_1": "6 000 000",
+            "booking_date": "2026-03-02",
+            "text": "För mycket",
+            "idempotency_key": _key(client.get(url)),
+        },
+    )
+    assert response.status_code == 200
+    assert "Beslutet gäller 5\u00a0000\u00a0000,00\u00a0kr" in response.content.decode()
+    assert not Verification.objects.filter(kind=Kind.COMMITMENT).exists()
+
+
+def test_disbursement_form_refuses_over_disbursing(client, commitment, finance):
+    client.force_login(finance)
+    url = reverse("accounting:disbursement-create", args=[commitment.pk])
+    response = client.post(
+        url,
+        {
+            "amount": "2 000 000,01",
+            "booking_date": "2026-04-01",
+            "text": "x",
+            "idempotency_key": _key(client.get(url)),
+        },
+    )
+    assert "återstår bara" in response.content.decode()
+    assert not Verification.objects.filter(kind=Kind.DISBURSEMENT).exists()
+
+
+def test_posting_into_a_closed_year_is_refused_next_to_the_date(client, commitment, finance):
+    services.fiscal_year_close(fiscal_year=commitment.fund.fiscal_years.get(year=2026), user=finance)
+    client.force_login(finance)
+    url = reverse("accounting:disbursement-create", args=[commitment.pk])
+    response = client.post(
+        url,
+        {"amount": "10", "booking_date": "2026-12-30", "text": "x", "idempotency_key": _key(client.get(url))},
+    )
+    assert "Verksamhetsåret 2026 är stängt" in response.content.decode()
+
+
+def test_reversing_twice_is_refused(client, commitment, finance):
+    paid = services.disbursement_record(
+        commitment=commitment, amount=D("10.00"), booking_date=date(2026, 4, 1), text="x", user=finance
+    )
+    client.force_login(finance)
+    url = reverse("accounting:verification-reverse", args=[commitment.fund.slug, paid.pk])
+    for expected in (302, 200):
+        response = client.post(
+            url, {"booking_date": "2026-04-02", "text": "Rättelse", "idempotency_key": str(uuid.uuid4())}
+        )
+        assert response.status_code == expected
+    assert "redan rättad" in response.content.decode()
+    assert Verification.objects.filter(kind=Kind.REVERSAL).count() == 1
+
+
+def test_year_close_from_the_year_page(client, funded, finance):
+    client.force_login(finance)
+    url = reverse("accounting:year-detail", args=[funded.slug, 2026])
+    assert "Kontrollerna är gröna" in client.get(url).content.decode()
+    response = client.post(
+        reverse("accounting:year-close", args=[funded.slug, 2026]), {"confirm": "on"}, follow=True
+    )
+    assert "Verksamhetsåret 2026 är stängt" in response.content.decode()
+    assert funded.fiscal_years.get(year=2027).is_open
+
+
+def test_initiators_read_their_own_initiatives_money_only(client, commitment, initiator, other_initiator):
+    url = reverse("accounting:initiative-money", args=[commitment.initiative_id])
+    client.force_login(initiator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "2\u00a0000\u00a0000,00\u00a0kr" in response.content.decode()
+    client.force_login(other_initiator)
+    assert client.get(url).status_code == 404
+
+
+def test_the_money_panel_is_registered_for_the_initiative_page(commitment, initiator, other_initiator):
+    from core.panels import panels_for
+
+    rendered = panels_for("initiative-detail", commitment.initiative, initiator)
+    assert rendered and rendered[0][0] == "accounting/initiative_panel.html"
+    assert rendered[0][1]["money"].total.granted == D("2000000.00")
+    assert panels_for("initiative-detail", commitment.initiative, other_initiator) == []
+
+
+def test_account_mapping_is_edited_by_finance(client, fund, finance):
+    account = fund.accounts.get(code="1680")
+    client.force_login(finance)
+    client.post(
+        reverse("accounting:account-edit", args=[fund.slug, account.pk]),
+        {"region_account": "1689", "region_object": ""},
+    )
+    account.refresh_from_db()
+    assert account.region_account == "1689"
+
+
+def _grow(fund, finance, karlstad, initiator, parts, n):
+    for i in range(n):
+        initiative = supported_initiative(party=karlstad, user=initiator, title=f"Initiativ {i}")
+        decision = decide(fund=fund, initiative=initiative, user=finance, amount="1000.00")
+        v = services.commitment_create(
+            decision=decision,
+            shares=[services.Share(parts[i % 3], D("1000.00"))],
+            booking_date=date(2026, 3, 1),
+            text=f"Beviljat {i}",
+            user=finance,
+        )
+        services.disbursement_record(
+            commitment=v.commitment,
+            amount=D("100.00"),
+            booking_date=date(2026, 4, 1),
+            text="Ut",
+            user=finance,
+        )
+
+
+@pytest.mark.parametrize("name", ["accounting:fund-detail", "accounting:verification-list"])
+def test_query_counts_do_not_grow_with_the_journal(
+    client, funded, finance, karlstad, initiator, parts, django_assert_max_num_queries, name
+):
+    client.force_login(finance)
+    url = reverse(name, args=[funded.slug])
+    for n in (2, 30):
+        _grow(funded, finance, karlstad, initiator, parts, n)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+    services.fiscal_year_close(fiscal_year=funded.fiscal_years.get(year=2026), user=finance)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
