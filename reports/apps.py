@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Årsrapporter")
+
+    def ready(self):
+        from core.navigation import NavEntry, register
+        from reports import permissions
+
+        register(
+            NavEntry(
+                "reports:dashboard",
+                _("Årsrapporter"),
+                _("Fondens balansrapport och VRAG:s utfallsrapport till Värmlandsrådet, som PDF, Excel och CSV."),
+                permissions.can_view_reports,
+                order=500,
+            )
+        )
