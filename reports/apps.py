@@ -14,7 +14,7 @@ class ReportsConfig(AppConfig):
             NavEntry(
                 "reports:dashboard",
                 _("Årsrapporter"),
-                _("Fondens balansrapport och VRAG:s utfallsrapport till Värmlandsrådet, som PDF, Excel och CSV."),
+                _("Balansrapporten och utfallsrapporten till Värmlandsrådet: PDF, Excel och CSV."),
                 permissions.can_view_reports,
                 order=500,
             )

@@ -14,24 +14,72 @@ def balance_rows(report: BalanceReport) -> list[list]:
     rows: list[list] = [
         ["Balansrapport", report.fund_name, report.year, "slutlig" if report.is_final else "PRELIMINÄR"],
         [],
-        ["Kapitaldel", "Utgående balans föregående år", "Tillfört kapital", "Överföringar", "Utbetalningar",
-         "Återbetalningar", "Rättelser", "Förändring", "Utgående balans", "Reserverat", "Tillgängligt"],
+        [
+            "Kapitaldel",
+            "Utgående balans föregående år",
+            "Tillfört kapital",
+            "Överföringar",
+            "Utbetalningar",
+            "Återbetalningar",
+            "Rättelser",
+            "Förändring",
+            "Utgående balans",
+            "Reserverat",
+            "Tillgängligt",
+        ],
     ]
     for p in report.parts:
         c = p.change
-        rows.append([f"{p.number}. {p.name}", p.previous_closing, c.capital_added, c.transfers, -c.disbursed,
-                     c.repaid, c.corrections, p.difference, p.closing, p.reserved, p.available])
+        rows.append(
+            [
+                f"{p.number}. {p.name}",
+                p.previous_closing,
+                c.capital_added,
+                c.transfers,
+                -c.disbursed,
+                c.repaid,
+                c.corrections,
+                p.difference,
+                p.closing,
+                p.reserved,
+                p.available,
+            ]
+        )
     c = report.change
-    rows.append(["Summa", report.previous_closing, c.capital_added, c.transfers, -c.disbursed, c.repaid,
-                 c.corrections, report.difference, report.closing, report.reserved, report.available])
-    rows += [[], ["Utestående åtaganden"], ["Diarienummer", "Titel", "Part", "Beviljat", "Utbetalt", "Frigjort",
-                                             "Återstår"]]
-    rows += [[o.registration_number, o.title, o.party, o.granted, o.disbursed, o.released, o.remaining]
-             for o in report.outstanding]
+    rows.append(
+        [
+            "Summa",
+            report.previous_closing,
+            c.capital_added,
+            c.transfers,
+            -c.disbursed,
+            c.repaid,
+            c.corrections,
+            report.difference,
+            report.closing,
+            report.reserved,
+            report.available,
+        ]
+    )
+    rows += [
+        [],
+        ["Utestående åtaganden"],
+        ["Diarienummer", "Titel", "Part", "Beviljat", "Utbetalt", "Frigjort", "Återstår"],
+    ]
+    rows += [
+        [o.registration_number, o.title, o.party, o.granted, o.disbursed, o.released, o.remaining]
+        for o in report.outstanding
+    ]
     rows += [[], ["Årets beslut"], ["Datum", "Beslut", "Diarienummer", "Titel", "Part", "Belopp"]]
-    rows += [[d.decided_on.isoformat(), d.reference, d.registration_number, d.title, d.party, d.amount]
-             for d in report.decisions]
-    rows += [[], ["Medfinansiering", report.co_financing], ["Medfinansiering per krona", report.leverage or ""]]
+    rows += [
+        [d.decided_on.isoformat(), d.reference, d.registration_number, d.title, d.party, d.amount]
+        for d in report.decisions
+    ]
+    rows += [
+        [],
+        ["Medfinansiering", report.co_financing],
+        ["Medfinansiering per krona", report.leverage or ""],
+    ]
     return rows
 
 
@@ -75,13 +123,37 @@ def outcome_rows(report) -> list[list]:
     rows: list[list] = [
         ["Utfallsrapport", report.fund_name, report.year, "slutlig" if report.is_final else "PRELIMINÄR"],
         [],
-        ["Insatsområde", "Diarienummer", "Titel", "Part", "Status", "Beviljat", "Utbetalt", "Återstår",
-         "Lägesbedömning", "Utfall", "Indikatorer"],
+        [
+            "Insatsområde",
+            "Diarienummer",
+            "Titel",
+            "Part",
+            "Status",
+            "Beviljat",
+            "Utbetalt",
+            "Återstår",
+            "Lägesbedömning",
+            "Utfall",
+            "Indikatorer",
+        ],
     ]
     for area in report.areas:
         for r in area.rows:
             indicators = "; ".join(f"{i['name']}: {i['actual']} av {i['target']}" for i in r.indicators)
-            rows.append([area.name, r.registration_number, r.title, r.party, r.status, r.granted, r.disbursed,
-                         r.remaining, r.outcome_status, r.summary, indicators])
+            rows.append(
+                [
+                    area.name,
+                    r.registration_number,
+                    r.title,
+                    r.party,
+                    r.status,
+                    r.granted,
+                    r.disbursed,
+                    r.remaining,
+                    r.outcome_status,
+                    r.summary,
+                    indicators,
+                ]
+            )
     rows.append(["Summa", "", "", "", "", report.granted, report.disbursed, report.remaining])
     return rows

@@ -48,7 +48,9 @@ class ReportArchive(models.Model):
                 fields=["kind", "fund", "year"], condition=Q(is_final=True), name="report_archive_one_final"
             ),
             models.CheckConstraint(condition=Q(kind__in=["balance", "outcome"]), name="report_archive_kind"),
-            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="report_archive_sha256"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="report_archive_sha256"
+            ),
         ]
 
     def __str__(self):

@@ -37,6 +37,10 @@ class Change:
     corrections: Decimal = ZERO  # effect of the year's reversals on the fund capital (signed)
 
     @property
+    def outflow(self) -> Decimal:
+        return ZERO - self.disbursed
+
+    @property
     def total(self) -> Decimal:
         return self.capital_added + self.transfers - self.disbursed + self.repaid + self.corrections
 
@@ -143,7 +147,11 @@ def _part_sums(sums, part_id: int) -> dict[str, Decimal]:
 
     def s(kind, event=None):
         return sum(
-            (v for (k, p, e), v in sums.items() if k == kind and p == part_id and (event is None or e == event)),
+            (
+                v
+                for (k, p, e), v in sums.items()
+                if k == kind and p == part_id and (event is None or e == event)
+            ),
             ZERO,
         )
 
@@ -175,7 +183,9 @@ def _change(gross: dict, corrections: dict) -> Change:
     )
 
 
-def bar_chart(title: str, description: str, points: list[tuple[str, Decimal]], *, width=640, height=240) -> Chart:
+def bar_chart(
+    title: str, description: str, points: list[tuple[str, Decimal]], *, width=640, height=240
+) -> Chart:
     """Geometry for a hand-written SVG bar chart (templates/reports/_bar_chart.svg), same in page and PDF."""
     top, bottom, left = 28, 40, 10
     baseline = height - bottom
@@ -214,7 +224,13 @@ def balance_report(fund: Fund, year: int) -> BalanceReport:
         change = _change(_part_sums(year_sums, part.pk), _part_sums(correction_sums, part.pk))
         rows.append(
             PartBalance(
-                part.number, part.name, now["capital"], now["available"], now["reserved"], before["capital"], change
+                part.number,
+                part.name,
+                now["capital"],
+                now["available"],
+                now["reserved"],
+                before["capital"],
+                change,
             )
         )
     total_change = Change(
@@ -275,9 +291,12 @@ def balance_report(fund: Fund, year: int) -> BalanceReport:
     repaid_total = sum((_part_sums(closing_sums, p.pk)["repaid"] for p in parts), ZERO)
     net_disbursed = disbursed_total - repaid_total
     funded_ids = [pk for pk, s in per_initiative.items() if s[Kind.DISBURSEMENT] > 0]
-    co_financing = CoFinancing.objects.filter(
-        initiative_id__in=funded_ids, state=CoFinancing.State.GRANTED, year__lte=year
-    ).aggregate(total=Sum("amount"))["total"] or ZERO
+    co_financing = (
+        CoFinancing.objects.filter(
+            initiative_id__in=funded_ids, state=CoFinancing.State.GRANTED, year__lte=year
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
     leverage = (co_financing / net_disbursed).quantize(Decimal("0.01")) if net_disbursed > 0 else None
 
     return BalanceReport(
@@ -392,14 +411,14 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
     fiscal_year, _years_list = _years(fund, year)
     money: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for r in (
-        VerificationLine.objects.filter(verification__fund=fund, fiscal_year__year__lte=year, account__kind=RESERVED)
+        VerificationLine.objects.filter(
+            verification__fund=fund, fiscal_year__year__lte=year, account__kind=RESERVED
+        )
         .values("initiative_id", "event")
         .annotate(total=Sum("amount"))
     ):
         money[r["initiative_id"]][r["event"]] += r["total"]
-    initiatives = list(
-        Initiative.objects.filter(pk__in=[pk for pk in money if pk]).select_related("party")
-    )
+    initiatives = list(Initiative.objects.filter(pk__in=[pk for pk in money if pk]).select_related("party"))
     areas: dict[int, str] = {}
     order: dict[str, tuple] = {}
     for a in (

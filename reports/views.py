@@ -115,15 +115,19 @@ def balance_report_data(request, slug, year, fmt):
 def archive_list(request):
     if not permissions.can_view_archive(request.user):
         return _not_found(request, _("Du har inte tillgång till arkiverade rapporter."))
-    archives = ReportArchive.objects.filter(is_final=True).select_related("fund", "created_by").defer("content")
+    archives = (
+        ReportArchive.objects.filter(is_final=True).select_related("fund", "created_by").defer("content")
+    )
     return render(request, "reports/archive_list.html", {"archives": archives})
 
 
 def archive_download(request, pk):
     if not permissions.can_view_archive(request.user):
         return _not_found(request, _("Du har inte tillgång till arkiverade rapporter."))
-    visible = ReportArchive.objects.all() if permissions.can_view_reports(request.user) else (
-        ReportArchive.objects.filter(is_final=True)
+    visible = (
+        ReportArchive.objects.all()
+        if permissions.can_view_reports(request.user)
+        else (ReportArchive.objects.filter(is_final=True))
     )
     return _pdf_response(get_object_or_404(visible, pk=pk))
 
