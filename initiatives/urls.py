@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from initiatives import views
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("<int:pk>/bered/", views.initiative_prepare, name="initiative-prepare"),
     path("<int:pk>/historik/", views.initiative_history, name="initiative-history"),
     path("<int:pk>/versioner/", views.revision_compare, name="revision-compare"),
+    path("", include("initiatives.outcome_urls")),
 ]

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounting.models import Account, CapitalPart, Decision, FiscalYear, Fund, Kind, VerificationLine
 from accounting.selectors import current_sums
-from initiatives.models import AreaAlignment, CoFinancing, Initiative
+from initiatives.models import AreaAlignment, Initiative
+from initiatives.outcome_selectors import co_financing_received, latest_approved_outcomes
 
 ZERO = Decimal("0.00")
 AVAILABLE, RESERVED = Account.Kind.AVAILABLE, Account.Kind.RESERVED
@@ -123,7 +124,7 @@ class BalanceReport:
     decisions: tuple[DecisionRow, ...]
     decided_total: Decimal
     disbursed_total: Decimal  # everything disbursed up to the end of the year, net of repayments
-    co_financing: Decimal
+    co_financing: Decimal  # actually received, from approved outcome reports
     leverage: Decimal | None  # co-financing per krona disbursed from the fund
     balance_chart: Chart
     area_chart: Chart
@@ -291,12 +292,7 @@ def balance_report(fund: Fund, year: int) -> BalanceReport:
     repaid_total = sum((_part_sums(closing_sums, p.pk)["repaid"] for p in parts), ZERO)
     net_disbursed = disbursed_total - repaid_total
     funded_ids = [pk for pk, s in per_initiative.items() if s[Kind.DISBURSEMENT] > 0]
-    co_financing = (
-        CoFinancing.objects.filter(
-            initiative_id__in=funded_ids, state=CoFinancing.State.GRANTED, year__lte=year
-        ).aggregate(total=Sum("amount"))["total"]
-        or ZERO
-    )
+    co_financing = sum(co_financing_received(funded_ids, year).values(), ZERO)
     leverage = (co_financing / net_disbursed).quantize(Decimal("0.01")) if net_disbursed > 0 else None
 
     return BalanceReport(
@@ -483,8 +479,4 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
 
 def _latest_outcomes(initiatives, year: int) -> dict[int, dict]:
     """The latest approved outcome report per initiative up to the year (outcome reporting in initiatives)."""
-    try:
-        from initiatives.outcome_selectors import latest_approved_outcomes
-    except ImportError:  # outcome reporting not installed
-        return {}
     return latest_approved_outcomes(initiatives, year)
