@@ -2,8 +2,8 @@
 
 When reports are due follows from Region Värmland's decision and the initiative's period, computed here
 rather than stored (so nothing has to be kept in step with the ledger):
-- a progress report for each calendar year from the year of the decision up to the year before the
-  initiative ends, due on PROGRESS_DUE (month, day) of the following year;
+- a progress report for each calendar year from the initiative's start (not before the decision) up to
+  the year before it ends, due on PROGRESS_DUE (month, day) of the following year;
 - the final report, for the whole period, due FINAL_DUE_DAYS after the initiative's end date.
 The decision's date is read through the reverse relation `initiative.decisions` (the ledger app points at
 initiatives; initiatives never imports it).
@@ -66,11 +66,10 @@ def outcome_schedule(initiative: Initiative, reports: list[OutcomeReport] | None
     latest = {}
     for r in reports:
         latest[(r.kind, r.due_on)] = r
+    begins = max(start, initiative.start_date) if initiative.start_date else start
     due = []
-    for year in range(start.year, end.year):
-        period_start = (
-            max(start, initiative.start_date or start) if year == start.year else datetime.date(year, 1, 1)
-        )
+    for year in range(begins.year, end.year):
+        period_start = begins if year == begins.year else datetime.date(year, 1, 1)
         due_on = datetime.date(year + 1, *PROGRESS_DUE)
         due.append(
             DueReport(
@@ -87,7 +86,7 @@ def outcome_schedule(initiative: Initiative, reports: list[OutcomeReport] | None
         DueReport(
             initiative,
             OutcomeKind.FINAL,
-            min(initiative.start_date or start, start),
+            min(begins, end),
             end,
             final_due,
             latest.get((OutcomeKind.FINAL, final_due)),

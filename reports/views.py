@@ -2,14 +2,12 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounting.models import FiscalYear, Fund
-from core.pdf import render_pdf
 from reports import exports, permissions, selectors, services
 from reports.models import ReportArchive, ReportKind
+from reports.rendering import render_balance_pdf, render_outcome_pdf
 
 
 def _not_found(request, message: str) -> HttpResponse:
@@ -65,16 +63,6 @@ def _pdf_response(archive: ReportArchive) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
     response["X-Content-SHA256"] = archive.sha256
     return response
-
-
-def render_balance_pdf(report: selectors.BalanceReport, *, base_url: str, fetcher=None) -> bytes:
-    with translation.override("sv"):
-        title = _("Balansrapport %(year)s – %(fund)s") % {"year": report.year, "fund": report.fund_name}
-        html = render_to_string(
-            "reports/pdf/balance_report.html",
-            {"report": report, "title": title, "generated_at": timezone.localtime()},
-        )
-        return render_pdf(html, base_url=base_url, fetcher=fetcher)
 
 
 def balance_report_pdf(request, slug, year):
@@ -153,16 +141,6 @@ def outcome_report(request, slug, year):
             "can_export": permissions.can_export_outcome_report(request.user, fund),
         },
     )
-
-
-def render_outcome_pdf(report, *, base_url: str, fetcher=None) -> bytes:
-    with translation.override("sv"):
-        title = _("Utfallsrapport %(year)s – %(fund)s") % {"year": report.year, "fund": report.fund_name}
-        html = render_to_string(
-            "reports/pdf/outcome_report.html",
-            {"report": report, "title": title, "generated_at": timezone.localtime()},
-        )
-        return render_pdf(html, base_url=base_url, fetcher=fetcher)
 
 
 def outcome_report_pdf(request, slug, year):

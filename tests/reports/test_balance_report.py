@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from accounting.selectors import fund_overview
 from core.money import format_amount
 from reports import selectors
-from reports.views import render_balance_pdf
+from reports.rendering import render_balance_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_write_sample_pdfs_for_eyes(ledger, tmp_path):
     """Not an assertion of looks: writes the PDFs where a developer can look at them (var/report-samples)."""
     import pathlib
 
-    from reports.views import render_outcome_pdf
+    from reports.rendering import render_outcome_pdf
 
     out = pathlib.Path("var/report-samples")
     out.mkdir(parents=True, exist_ok=True)
