@@ -24,6 +24,15 @@ class ReportsConfig(AppConfig):
         )
         register(
             NavEntry(
+                "reports:archive-list",
+                _("Arkiverade årsrapporter"),
+                _("Slutliga årsrapporter till Värmlandsrådet, exakt som de utfärdades."),
+                lambda user: permissions.can_view_archive(user) and not permissions.can_view_reports(user),
+                order=510,
+            )
+        )
+        register(
+            NavEntry(
                 "initiatives:outcome-overview",
                 _("Utfallsrapporter"),
                 _("Lägesrapporter och slutrapporter från initiativ som fått pengar ur fonden."),
