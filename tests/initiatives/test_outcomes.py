@@ -210,3 +210,23 @@ def test_initiative_page_shows_the_outcome_panel(funded, initiator, client):
     client.force_login(initiator)
     page = client.get(funded.get_absolute_url()).content.decode()
     assert "Utfallsrapporter och vad som ska lämnas" in page
+
+
+def test_outcome_overview_query_count_does_not_grow_with_data(
+    funded, finance, karlstad, initiator, secretariat, client, django_assert_max_num_queries
+):
+    from accounting.models import Fund
+
+    fund = Fund.objects.get()
+    for users in (initiator, secretariat):
+        client.force_login(users)
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("initiatives:outcome-overview")).status_code == 200
+    for n in range(3):
+        more = supported_initiative(party=karlstad, user=initiator, title=f"Fler {n}")
+        decide(fund=fund, initiative=more, user=finance, amount="1000.00")
+    for users in (initiator, secretariat):
+        client.force_login(users)
+        with django_assert_max_num_queries(12):
+            page = client.get(reverse("initiatives:outcome-overview")).content.decode()
+        assert "Fler 2" in page
