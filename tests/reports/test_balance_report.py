@@ -125,20 +125,13 @@ def test_user_text_renders_as_text_and_fetches_nothing(ledger, tmp_path, initiat
     assert "<imgsrc=" in joined and "</style>" in joined  # the markup is shown as text
 
 
-def test_write_sample_pdfs_for_eyes(ledger, tmp_path):
-    """Not an assertion of looks: writes the PDFs where a developer can look at them (var/report-samples)."""
-    import pathlib
-
+def test_outcome_pdf_has_cover_contents_and_one_section_per_action_area(ledger, tmp_path):
     from reports.rendering import render_outcome_pdf
 
-    out = pathlib.Path("var/report-samples")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "balans-2026.pdf").write_bytes(
-        render_balance_pdf(selectors.balance_report(ledger, 2026), base_url="http://testserver/")
-    )
-    (out / "balans-2027.pdf").write_bytes(
-        render_balance_pdf(selectors.balance_report(ledger, 2027), base_url="http://testserver/")
-    )
-    (out / "utfall-2026.pdf").write_bytes(
-        render_outcome_pdf(selectors.outcome_report(ledger, 2026), base_url="http://testserver/")
-    )
+    pdf = render_outcome_pdf(selectors.outcome_report(ledger, 2026), base_url="http://testserver/")
+    text = _pdf_text(pdf, tmp_path)
+    cover, contents = text.split("\f")[:2]
+    assert "Årlig utfallsrapport till Värmlandsrådet" in cover and "Sida" not in cover
+    assert "Utveckla attraktiva platser" in contents and "Stärka konkurrenskraften" in contents
+    assert _sv(Decimal("2500000.50")).removesuffix(" kr") in text  # Pendelbussar's grant
+    assert len(PdfReader(tmp_path / "r.pdf").pages) >= 3
