@@ -1,9 +1,9 @@
 """The annual reports' figures, built from the ledger into frozen dataclasses (no rendering here).
 
 Region Värmland's balance report for a fund and a year comes from the closed year's snapshot
-(`accounting.YearBalance`) through `accounting.selectors.current_sums`; an open year's report is built from
-its lines and is marked preliminary. Change since last year = closing − previous closing, split into
-capital added, transfers between parts, disbursements, repayments and corrections (reversals in the year,
+(`accounting.YearBalance`, read as the ledger's own selectors read it: two queries for all the years); an
+open year's report is built from its lines and is marked preliminary. Change since last year =
+closing − previous closing, split into capital added, transfers between parts, disbursements, repayments and corrections (reversals in the year,
 whose lines carry the event they reverse: the other columns are gross of them). A fixed number of
 queries, whatever the size of the journal.
 """
@@ -16,8 +16,16 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from accounting.models import Account, CapitalPart, Decision, FiscalYear, Fund, Kind, VerificationLine
-from accounting.selectors import current_sums
+from accounting.models import (
+    Account,
+    CapitalPart,
+    Decision,
+    FiscalYear,
+    Fund,
+    Kind,
+    VerificationLine,
+    YearBalance,
+)
 from initiatives.models import AreaAlignment, Initiative
 from initiatives.outcome_selectors import co_financing_received, latest_approved_outcomes
 
@@ -143,6 +151,34 @@ def _years(fund: Fund, year: int) -> tuple[FiscalYear, list[FiscalYear]]:
     return years[-1], years
 
 
+def _per_year(years: list[FiscalYear]) -> dict[int, dict[tuple[str, int, str], Decimal]]:
+    """Signed movement per year and (account kind, part, event): closed years from their snapshot, open
+    years from their lines (as the ledger's own selectors do). Two queries whatever the number of years."""
+    per_year: dict[int, dict] = {y.pk: defaultdict(lambda: ZERO) for y in years}
+    closed = [y.pk for y in years if not y.is_open]
+    opened = [y.pk for y in years if y.is_open]
+    for model, ids, field in ((YearBalance, closed, "movement"), (VerificationLine, opened, "amount")):
+        if not ids:
+            continue
+        for r in (
+            model.objects.filter(fiscal_year_id__in=ids)
+            .values("fiscal_year_id", "account__kind", "capital_part_id", "event")
+            .annotate(total=Sum(field))
+        ):
+            per_year[r["fiscal_year_id"]][(r["account__kind"], r["capital_part_id"], r["event"])] += r[
+                "total"
+            ]
+    return per_year
+
+
+def _summed(per_year, years: list[FiscalYear]) -> dict[tuple[str, int, str], Decimal]:
+    sums: dict = defaultdict(lambda: ZERO)
+    for year in years:
+        for key, amount in per_year[year.pk].items():
+            sums[key] += amount
+    return sums
+
+
 def _part_sums(sums, part_id: int) -> dict[str, Decimal]:
     """Money figures of one part from signed sums (debit +) per (account kind, part, event)."""
 
@@ -208,9 +244,10 @@ def balance_report(fund: Fund, year: int) -> BalanceReport:
     fiscal_year, years = _years(fund, year)
     previous = [y for y in years if y.year < year]
     parts = list(CapitalPart.objects.filter(fund=fund).order_by("number"))
-    closing_sums = current_sums(fund, years)
-    previous_sums = current_sums(fund, previous) if previous else {}
-    year_sums = current_sums(fund, [fiscal_year])
+    per_year = _per_year(years)
+    closing_sums = _summed(per_year, years)
+    previous_sums = _summed(per_year, previous)
+    year_sums = per_year[fiscal_year.pk]
     correction_sums: dict = defaultdict(lambda: ZERO)
     for r in (
         VerificationLine.objects.filter(fiscal_year=fiscal_year, verification__kind=Kind.REVERSAL)
@@ -314,15 +351,15 @@ def balance_report(fund: Fund, year: int) -> BalanceReport:
         disbursed_total=net_disbursed,
         co_financing=co_financing,
         leverage=leverage,
-        balance_chart=_balance_chart(fund, years),
+        balance_chart=_balance_chart(per_year, years),
         area_chart=_area_chart(fund, fiscal_year),
     )
 
 
-def _balance_chart(fund: Fund, years: list[FiscalYear]) -> Chart:
+def _balance_chart(per_year, years: list[FiscalYear]) -> Chart:
     points, running = [], ZERO
-    for year in years:  # one snapshot/lines query per year: a handful of years
-        sums = current_sums(fund, [year])
+    for year in years:
+        sums = per_year[year.pk]
         running += -sum((v for (k, _p, _e), v in sums.items() if k in (AVAILABLE, RESERVED)), ZERO)
         points.append((str(year.year), running))
     return bar_chart(

@@ -96,7 +96,47 @@ def test_csv_and_excel_carry_the_report_figures(client, ledger, secretariat):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
-def test_dashboard_query_count_is_fixed(client, ledger, auditor, django_assert_max_num_queries):
+def test_report_pages_query_counts_do_not_grow_with_data(
+    client, ledger, auditor, finance, karlstad, initiator, django_assert_max_num_queries
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from accounting import services
+    from tests.accounting.factories import decide, supported_initiative
+
     client.force_login(auditor)
-    with django_assert_max_num_queries(25):
-        assert client.get(reverse("reports:dashboard")).status_code == 200
+    urls = [
+        reverse("reports:dashboard"),
+        reverse("reports:balance-detail", args=[ledger.slug, 2027]),
+        reverse("reports:outcome-detail", args=[ledger.slug, 2027]),
+    ]
+    counts = []
+    for url in urls:
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    part = ledger.capital_parts.order_by("number").first()
+    for n in range(3):
+        more = supported_initiative(party=karlstad, user=initiator, title=f"Fler {n}")
+        decision = decide(
+            fund=ledger, initiative=more, user=finance, amount="1000.00", decided_on=date(2027, 1, 5)
+        )
+        commitment = services.commitment_create(
+            decision=decision,
+            shares=[services.Share(part, Decimal("1000.00"), 2027)],
+            booking_date=date(2027, 1, 6),
+            text="Beviljat",
+            user=finance,
+        ).commitment
+        services.disbursement_record(
+            commitment=commitment,
+            amount=Decimal("10.00"),
+            booking_date=date(2027, 2, 1),
+            text="U",
+            user=finance,
+        )
+    for url, before in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(url).status_code == 200
+        assert len(captured.captured_queries) == before, url
