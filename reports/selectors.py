@@ -1,11 +1,11 @@
 """The annual reports' figures, built from the ledger into frozen dataclasses (no rendering here).
 
 Region Värmland's balance report for a fund and a year comes from the closed year's snapshot
-(`accounting.YearBalance`, read as the ledger's own selectors read it: two queries for all the years); an
-open year's report is built from its lines and is marked preliminary. Change since last year =
-closing − previous closing, split into capital added, transfers between parts, disbursements, repayments and corrections (reversals in the year,
-whose lines carry the event they reverse: the other columns are gross of them). A fixed number of
-queries, whatever the size of the journal.
+(`accounting.YearBalance`, read as the ledger's own selectors read it: two queries for all the years);
+an open year's report is built from its lines and is marked preliminary. Change since last year =
+closing − previous closing, split into capital added, transfers between parts, disbursements,
+repayments and corrections (reversals in the year, whose lines carry the event they reverse: the other
+columns are gross of them). A fixed number of queries, whatever the size of the journal.
 """
 
 from collections import defaultdict
