@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "initiatives",
     "council",
     "accounting",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("initiativ/", include("initiatives.urls")),
     path("", include("council.urls")),
     path("ekonomi/", include("accounting.urls")),
+    path("rapporter/", include("reports.urls")),
     # The language switch is in the footer of every page, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

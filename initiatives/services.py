@@ -657,3 +657,252 @@ def _notify_message(message_pk: int) -> None:
             recipients,
             fail_silently=True,
         )
+
+
+# --- Outcome reporting (utfall) ------------------------------------------------------------------------
+
+
+def _granted(initiative: Initiative) -> Decimal:
+    """What Region Värmland granted, through the reverse relation of the ledger's decisions (no import)."""
+    return sum((d.amount for d in initiative.decisions.all()), Decimal("0.00"))
+
+
+def _outcome_problems(*, initiative: Initiative, data: dict, indicators: list[dict]) -> dict[str, list[str]]:
+    """Rules across fields and rows: required parts, possible figures, the period inside the initiative's."""
+    problems: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    for field, label in (
+        ("activities", _("Beskriv vilka aktiviteter som genomförts.")),
+        ("summary", _("Sammanfatta utfallet.")),
+        ("status", _("Välj en lägesbedömning.")),
+    ):
+        if not (data.get(field) or "").strip():
+            refuse(field, label)
+    for field in ("spent", "co_financing_received"):
+        value = data.get(field)
+        if value is None:
+            refuse(field, _("Ange ett belopp (0 om inget)."))
+        elif value < 0:
+            refuse(field, _("Beloppet kan inte vara negativt."))
+    start, end = data.get("period_start"), data.get("period_end")
+    if start and end and end < start:
+        refuse("period_end", _("Periodens slut kan inte ligga före dess början."))
+    spent = data.get("spent")
+    if (
+        spent is not None
+        and spent > _granted(initiative)
+        and not (data.get("overspend_explanation") or "").strip()
+    ):
+        refuse(
+            "overspend_explanation",
+            _(
+                "Använda medel (%(spent)s) är mer än det beviljade beloppet (%(granted)s): "
+                "förklara avvikelsen."
+            )
+            % {"spent": format_amount(spent), "granted": format_amount(_granted(initiative))},
+        )
+    if not indicators:
+        refuse("indicators", _("Redovisa minst en indikator med mål och utfall."))
+    for row in indicators:
+        if row["target"] < 0 or row["actual"] < 0:
+            refuse("indicators", _("Indikatorernas mål och utfall kan inte vara negativa."))
+            break
+    return problems
+
+
+@transaction.atomic
+def outcome_report_submit(
+    *,
+    initiative: Initiative,
+    user: User,
+    kind: str,
+    due_on,
+    data: dict,
+    indicators: list[dict],
+    uploads: list | None = None,
+):
+    """An initiator hands in a progress or final report for a due date of the computed schedule. A report
+    sent back for a complement is answered by a new report for the same due date (nothing is edited)."""
+    from initiatives.files import check_upload
+    from initiatives.models import OutcomeAttachment, OutcomeIndicator, OutcomeReport, OutcomeReview
+    from initiatives.outcome_permissions import can_report_outcome
+    from initiatives.outcome_selectors import outcome_schedule
+
+    locked = _lock(initiative)
+    if not can_report_outcome(user, locked):
+        raise PermissionDenied(_("Du kan inte rapportera utfall för det här initiativet."))
+    slot = next((d for d in outcome_schedule(locked) if d.kind == kind and d.due_on == due_on), None)
+    if slot is None:
+        raise ValidationError(_("Det finns ingen sådan rapport att lämna för initiativet."), code="not_due")
+    if slot.is_done:
+        raise ValidationError(_("Rapporten är redan inlämnad."), code="already_submitted")
+    problems = _outcome_problems(initiative=locked, data=data, indicators=indicators)
+    checked = []
+    for upload in uploads or []:
+        try:
+            checked.append((upload, check_upload(upload)))
+        except ValidationError as exc:
+            problems.setdefault("files", []).extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    report = OutcomeReport(
+        initiative=locked,
+        kind=kind,
+        due_on=due_on,
+        period_start=data.get("period_start") or slot.period_start,
+        period_end=data.get("period_end") or slot.period_end,
+        activities=data["activities"],
+        summary=data["summary"],
+        status=data["status"],
+        spent=data["spent"],
+        co_financing_received=data["co_financing_received"],
+        overspend_explanation=data.get("overspend_explanation", ""),
+        review=OutcomeReview.SUBMITTED,
+        submitted_by=user,
+    )
+    report.full_clean(exclude=["submitted_by"])
+    _track(report, user, "outcome report submitted").save()
+    for row in indicators:
+        indicator = OutcomeIndicator(report=report, **row)
+        indicator.full_clean()
+        _track(indicator, user, "outcome indicator").save()
+    for upload, kind_found in checked:
+        attachment = OutcomeAttachment(
+            report=report,
+            original_name=(upload.name or "bilaga")[-255:],
+            content_type=kind_found.content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        attachment.file.save("upload", upload, save=False)
+        _track(attachment, user, "outcome attachment").save()
+    transaction.on_commit(lambda: _notify_outcome(report.pk))
+    return report
+
+
+@transaction.atomic
+def outcome_report_review(*, report, user: User, approve: bool, comment: str = ""):
+    """The secretariat approves a report or asks for a complement (with a comment). Approving a final
+    report completes the initiative (DECIDED → COMPLETED)."""
+    from initiatives.models import OutcomeKind, OutcomeReport, OutcomeReview
+    from initiatives.outcome_permissions import can_review_outcome
+
+    locked = OutcomeReport.objects.select_for_update().select_related("initiative").get(pk=report.pk)
+    if not can_review_outcome(user, locked):
+        raise PermissionDenied(_("Du kan inte granska den här rapporten."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Skriv vad som behöver kompletteras.")})
+    locked.review = OutcomeReview.APPROVED if approve else OutcomeReview.COMPLEMENT_REQUESTED
+    locked.review_comment = comment.strip()
+    locked.reviewed_by = user
+    locked.reviewed_at = timezone.now()
+    locked.full_clean()
+    _track(locked, user, "outcome report approved" if approve else "outcome complement requested").save()
+    if approve and locked.kind == OutcomeKind.FINAL and locked.initiative.status == Status.DECIDED:
+        initiative_transition(
+            initiative=locked.initiative,
+            to=Status.COMPLETED,
+            user=user,
+            reason=_("Slutrapporten godkänd"),
+        )
+    transaction.on_commit(lambda: _notify_outcome(locked.pk))
+    return locked
+
+
+def _outcome_recipients(initiative: Initiative) -> list[str]:
+    people = User.objects.filter(is_active=True).exclude(email="")
+    recipients = {u.email for u in people.filter(party=initiative.party_id, groups__name=Role.INITIATOR)}
+    if initiative.contact_email:
+        recipients.add(initiative.contact_email)
+    return sorted(recipients)
+
+
+def _notify_outcome(report_pk: int) -> None:
+    from initiatives.models import OutcomeReport, OutcomeReview
+
+    report = OutcomeReport.objects.select_related("initiative__party").get(pk=report_pk)
+    initiative = report.initiative
+    if report.review == OutcomeReview.SUBMITTED:
+        recipients = sorted(
+            u.email
+            for u in User.objects.filter(is_active=True, groups__name=Role.SECRETARIAT).exclude(email="")
+        )
+    else:
+        recipients = _outcome_recipients(initiative)
+    if not recipients:
+        return
+    send_mail(
+        _("%(number)s: %(kind)s %(review)s")
+        % {
+            "number": initiative.registration_number,
+            "kind": report.get_kind_display().lower(),
+            "review": report.get_review_display().lower(),
+        },
+        f"{initiative.title}\n\n{report.review_comment}\n\n{report.get_absolute_url()}\n",
+        None,
+        recipients,
+        fail_silently=True,
+    )
+
+
+def outcome_reminders_send(*, today, user: User) -> int:
+    """E-mail the initiators of every report due within REMIND_DAYS_BEFORE days or overdue. Idempotent per
+    report and day: a reminder row (unique per initiative, report and day) is written in the same
+    transaction as the mail is queued; a second run the same day finds it and sends nothing."""
+    import datetime
+
+    from django.db import IntegrityError
+
+    from initiatives.models import OutcomeReminder
+    from initiatives.outcome_selectors import REMIND_DAYS_BEFORE, outcome_schedule
+
+    sent = 0
+    initiatives = (
+        Initiative.objects.filter(status=Status.DECIDED)
+        .select_related("party")
+        .prefetch_related("decisions", "outcome_reports")
+    )
+    for initiative in initiatives:
+        for due in outcome_schedule(initiative, list(initiative.outcome_reports.all())):
+            if due.is_done or due.due_on - today > datetime.timedelta(days=REMIND_DAYS_BEFORE):
+                continue
+            recipients = _outcome_recipients(initiative)
+            try:
+                with transaction.atomic():
+                    OutcomeReminder.objects.create(
+                        initiative=initiative,
+                        kind=due.kind,
+                        due_on=due.due_on,
+                        sent_on=today,
+                        recipients=", ".join(recipients),
+                        sent_by=user,
+                    )
+                    if recipients:
+                        subject = _("%(number)s: %(kind)s senast %(due)s") % {
+                            "number": initiative.registration_number,
+                            "kind": due.kind_label.lower(),
+                            "due": due.due_on.isoformat(),
+                        }
+                        body = _(
+                            "Påminnelse: %(kind)s för ”%(title)s” ska lämnas senast %(due)s "
+                            "(perioden %(start)s – %(end)s).\n\nLämna den i DGR: %(path)s\n"
+                        ) % {
+                            "kind": due.kind_label,
+                            "title": initiative.title,
+                            "due": due.due_on.isoformat(),
+                            "start": due.period_start.isoformat(),
+                            "end": due.period_end.isoformat(),
+                            "path": initiative.get_absolute_url(),
+                        }
+                        transaction.on_commit(
+                            lambda s=subject, b=body, r=recipients: send_mail(
+                                s, b, None, r, fail_silently=True
+                            )
+                        )
+            except IntegrityError:
+                continue  # already reminded today
+            sent += 1
+    return sent
