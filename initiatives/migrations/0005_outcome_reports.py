@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0003_action_areas_and_permissions'),
+        ('initiatives', '0004_search_document'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
