@@ -1,144 +1,120 @@
-"""Demo data for the annual reports: a fund year that is closed, outcome reports, an archived report.
+"""Demo data for the annual reports: outcome reports on the ledger's decided initiatives, an archived report.
 
-If no fund exists yet (the ledger's own demo may make one), a DGR fund opened 2025-01-01 is built through
-the ledger's services: the 55 + 101 + 44 MSEK, Region Värmland's decisions for the two demo initiatives
-Värmlandsrådet supported, commitments, payments and a repayment; 2025 is closed (its snapshot is what the
-final balance report reads) and 2026 is open (a preliminary report). An approved final outcome report
-follows, and the final balance report for the last closed year is archived. Idempotent.
+The accounting demo makes the fund DGR (2022–2025 closed, 2026 open) and Region Värmland's decisions for the
+four initiatives Värmlandsrådet supported in 2022. This demo finds those initiatives by their decisions (not
+by title) and reports on them through the real outcome services, as their initiators and the secretariat
+would: approved progress reports for the years behind, one approved final report that completes the
+initiative that has had all its money (DECIDED → COMPLETED, done by the review service), and one progress
+report left for the secretariat to review (the most recently decided initiative's). The final balance report
+for the last closed year is archived. Idempotent: a report slot already handed in is left alone.
 """
 
 import datetime
 from decimal import Decimal
 
-from accounting import services as ledger
-from accounting.models import Fund
+from django.db.models import Min, Sum
+
+from accounting.models import Fund, VerificationLine
+from accounting.selectors import Figures, initiative_money_figures
 from initiatives import services as initiatives
-from initiatives.models import Initiative, OutcomeReport, Status
-from initiatives.outcome_selectors import outcome_schedule
+from initiatives.models import Initiative, OutcomeKind, Status
+from initiatives.outcome_selectors import DueReport, outcome_schedule
 from people.models import User
+from people.roles import Role
 from reports import selectors
 from reports.models import ReportKind
 from reports.rendering import render_balance_pdf
 from reports.services import report_issue
 
-PARTS = [
-    ("Kommunalförbundet Region Värmland", "Ackumulerat kapital i kommunalförbundet Region Värmland."),
-    ("Värmlandstrafik AB", "Ackumulerat kapital i Värmlandstrafik AB."),
-    ("Övrigt gemensamt kapital", "Övrigt kapital som parterna byggt upp gemensamt."),
-]
-D = datetime.date
 
-
-def _ledger(finance: User, stdout) -> Fund | None:
-    arena = Initiative.objects.filter(title="Värmländsk innovationsarena för skogsindustrin").first()
-    charging = Initiative.objects.filter(title="Laddinfrastruktur längs Värmlands stråk").first()
-    if not arena or not charging or arena.status != Status.SUPPORTED or charging.status != Status.SUPPORTED:
-        stdout.write("  (reports demo: the demo initiatives are not where the ledger demo needs them)")
-        return None
-    fund = ledger.fund_create(
-        slug="dgr",
-        name="De gemensamma resurserna",
-        opened_on=D(2025, 1, 1),
-        parts=PARTS,
-        user=finance,
-        description="Region Värmlands och de 16 kommunernas gemensamma resurser.",
-    )
-    parts = list(fund.capital_parts.order_by("number"))
-    for part, amount in zip(parts, ["55000000.00", "101000000.00", "44000000.00"], strict=True):
-        ledger.capital_add(
-            capital_part=part,
-            amount=Decimal(amount),
-            booking_date=D(2025, 1, 2),
-            text="Ingående kapital",
-            user=finance,
-        )
-    grants = []
-    for initiative, part, amount, decided, reference in (
-        (arena, parts[1], "4000000.00", D(2025, 5, 15), "RS 2025/211 § 88"),
-        (charging, parts[0], "2400000.00", D(2025, 3, 1), "RD 2025/34"),
+def _spent(initiative: Initiative, until: datetime.date) -> Decimal:
+    """Disbursed less repaid up to a date: what the initiative has had to spend in its report period."""
+    figures = Figures()
+    for r in (
+        VerificationLine.objects.filter(initiative=initiative, verification__booking_date__lte=until)
+        .values("account__kind", "event")
+        .annotate(total=Sum("amount"))
+        .order_by()
     ):
-        decision = ledger.decision_record(
-            fund=fund,
-            initiative=initiative,
-            maker_kind="board",
-            maker_name="Regionstyrelsen",
-            delegation_point="3.2.1",
-            decided_on=decided,
-            reference=reference,
-            amount=Decimal(amount),
-            user=finance,
-        )
-        grants.append(
-            ledger.commitment_create(
-                decision=decision,
-                shares=[ledger.Share(part, Decimal(amount), decided.year)],
-                booking_date=decided + datetime.timedelta(days=7),
-                text=f"Beviljat enligt {reference}",
-                user=finance,
-            ).commitment
-        )
-    arena_grant, charging_grant = grants
-    for commitment, amount, booked in (
-        (arena_grant, "1500000.00", D(2025, 9, 1)),
-        (charging_grant, "800000.00", D(2025, 6, 1)),
-    ):
-        ledger.disbursement_record(
-            commitment=commitment,
-            amount=Decimal(amount),
-            booking_date=booked,
-            text="Utbetalning",
-            user=finance,
-        )
-    ledger.repayment_record(
-        commitment=arena_grant,
-        amount=Decimal("100000.00"),
-        booking_date=D(2025, 12, 1),
-        text="Återbetalning av outnyttjade medel",
-        user=finance,
-    )
-    ledger.fiscal_year_close(fiscal_year=fund.fiscal_years.get(year=2025), user=finance)
-    ledger.disbursement_record(
-        commitment=arena_grant,
-        amount=Decimal("700000.00"),
-        booking_date=D(2026, 3, 2),
-        text="Utbetalning 2",
-        user=finance,
-    )
-    return fund
+        figures.add(r["account__kind"], r["event"], r["total"])
+    return max(figures.disbursed - figures.repaid, Decimal("0.00"))
 
 
-def _outcomes(secretariat: User, stdout) -> None:
-    charging = Initiative.objects.filter(title="Laddinfrastruktur längs Värmlands stråk").first()
-    reporter = User.objects.filter(username="karlstad").first()
-    if not charging or not reporter or OutcomeReport.objects.filter(initiative=charging).exists():
-        return
-    first = next(iter(outcome_schedule(charging)), None)
-    if first is None:
-        return
-    report = initiatives.outcome_report_submit(
-        initiative=charging,
+def _submit(due: DueReport, reporter: User, *, final: bool):
+    initiative = due.initiative
+    spent = _spent(initiative, due.period_end)
+    year = due.period_end.year
+    return initiatives.outcome_report_submit(
+        initiative=initiative,
         user=reporter,
-        kind=first.kind,
-        due_on=first.due_on,
+        kind=due.kind,
+        due_on=due.due_on,
         data={
-            "period_start": first.period_start,
-            "period_end": first.period_end,
-            "activities": "Gemensam upphandling av snabbladdare, markavtal med sex kommuner, "
-            "ansökan om Klimatklivet.",
-            "summary": "Tolv snabbladdare i drift längs E18, E45 och riksväg 61; "
-            "Klimatklivet medfinansierade.",
+            "period_start": due.period_start,
+            "period_end": due.period_end,
+            "activities": (
+                f"Slutredovisning av {initiative.title}: genomförda delprojekt, uppföljning med parterna."
+                if final
+                else f"{initiative.title} {year}: upphandling, samverkan med parterna, första delprojekt."
+            ),
+            "summary": (
+                "Satsningen är genomförd enligt beslutet; medlen är använda."
+                if final
+                else f"Arbetet {year} följer planen."
+            ),
             "status": "on_track",
-            "spent": Decimal("780000.00"),
-            "co_financing_received": Decimal("950000.00"),
+            "spent": spent,
+            "co_financing_received": (spent / 4).quantize(Decimal("0.01")),
             "overspend_explanation": "",
         },
         indicators=[
-            {"name": "Snabbladdare i drift", "unit": "st", "target": Decimal("12"), "actual": Decimal("12")},
-            {"name": "Kommuner med markavtal", "unit": "st", "target": Decimal("8"), "actual": Decimal("6")},
+            {
+                "name": "Genomförda delprojekt",
+                "unit": "st",
+                "target": Decimal("4"),
+                "actual": Decimal("4") if final else Decimal("2"),
+            },
+            {"name": "Deltagande kommuner", "unit": "st", "target": Decimal("8"), "actual": Decimal("6")},
         ],
     )
-    initiatives.outcome_report_review(report=report, user=secretariat, approve=True)
-    stdout.write("  outcome report: an approved final report (the initiative is completed)")
+
+
+def _outcomes(secretariat: User, stdout) -> None:
+    funded = list(
+        Initiative.objects.filter(status__in=[Status.DECIDED, Status.COMPLETED], decisions__isnull=False)
+        .annotate(first_decision=Min("decisions__decided_on"))
+        .order_by("first_decision", "id")
+    )
+    if not funded:
+        stdout.write("  (reports demo: no decided initiatives to report on)")
+        return
+    # The one to complete: fully disbursed or released (nothing reserved), whose period ended first.
+    done = [i for i in funded if i.end_date and initiative_money_figures(i).reserved == 0]
+    completing = min(done, key=lambda i: (i.end_date, i.first_decision, i.pk)) if done else None
+    waiting = funded[-1] if funded[-1] != completing else None
+    submitted = approved = 0
+    for initiative in funded:
+        reporter = (
+            User.objects.filter(is_active=True, party=initiative.party_id, groups__name=Role.INITIATOR)
+            .order_by("id")
+            .first()
+        )
+        if reporter is None:
+            continue
+        for due in outcome_schedule(initiative):
+            final = due.kind == OutcomeKind.FINAL
+            if due.is_done or (final and initiative != completing):
+                continue
+            report = _submit(due, reporter, final=final)
+            submitted += 1
+            if initiative == waiting:
+                continue  # left for the secretariat's review
+            initiatives.outcome_report_review(report=report, user=secretariat, approve=True)
+            approved += 1
+    if submitted:
+        stdout.write(
+            f"  {submitted} utfallsrapporter ({approved} godkända, {submitted - approved} att granska)"
+        )
 
 
 def load(*, password: str, stdout) -> None:
@@ -146,8 +122,8 @@ def load(*, password: str, stdout) -> None:
     secretariat = User.objects.filter(username="vrag").first()
     if finance is None or secretariat is None:
         return
-    fund = Fund.objects.order_by("opened_on", "id").first() or _ledger(finance, stdout)
     _outcomes(secretariat, stdout)
+    fund = Fund.objects.filter(slug="dgr").first()
     if fund is None:
         return
     closed = fund.fiscal_years.filter(status="closed").order_by("-year").first()

@@ -1,14 +1,16 @@
 """`manage.py demo_data` tells one story: every status an initiative shows has the council's and the
 ledger's records behind it, and loading it again changes nothing."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
 
 from accounting.models import Commitment, Decision, FiscalYear, Verification
+from accounting.selectors import initiative_money_figures
 from council.models import Meeting, MeetingStatus, Outcome, Position, Proposal
-from initiatives.models import Initiative, Status
+from initiatives.models import Initiative, OutcomeKind, OutcomeReport, OutcomeReview, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +18,16 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Initiative, Meeting, Proposal, Position, Decision, Commitment, Verification)
+        for model in (
+            Initiative,
+            Meeting,
+            Proposal,
+            Position,
+            Decision,
+            Commitment,
+            Verification,
+            OutcomeReport,
+        )
     }
 
 
@@ -27,8 +38,9 @@ def test_demo_data_tells_one_consistent_story_and_loads_twice_without_change(set
     call_command("demo_data", stdout=io.StringIO())
     assert counts() == first
 
-    # Every decided initiative rests on its own consensus position, for no more than was supported.
-    decided = Initiative.objects.filter(status=Status.DECIDED)
+    # Every decided (or since completed) initiative rests on its own consensus position, for no more than
+    # was supported.
+    decided = Initiative.objects.filter(status__in=[Status.DECIDED, Status.COMPLETED])
     assert decided.count() == 4
     for initiative in decided:
         decision = Decision.objects.select_related("position__meeting").get(initiative=initiative)
@@ -38,6 +50,21 @@ def test_demo_data_tells_one_consistent_story_and_loads_twice_without_change(set
         assert decision.decided_on >= position.meeting.starts_at.date()
         assert position.meeting.status == MeetingStatus.MINUTES_SIGNED
         assert initiative.registration_year == position.meeting.starts_at.year == 2022
+
+    # Outcome reports through the real services: one initiative completed by its approved final report,
+    # approved progress reports for the others' earlier years, one progress report awaiting review.
+    completed = Initiative.objects.get(status=Status.COMPLETED)
+    assert completed.outcome_reports.filter(kind=OutcomeKind.FINAL, review=OutcomeReview.APPROVED).exists()
+    assert initiative_money_figures(completed).reserved == 0  # all its money paid out (or released)
+    assert OutcomeReport.objects.filter(kind=OutcomeKind.FINAL).count() == 1
+    progress = OutcomeReport.objects.filter(kind=OutcomeKind.PROGRESS)
+    assert progress.filter(review=OutcomeReview.APPROVED).count() >= 2
+    waiting = progress.get(review=OutcomeReview.SUBMITTED)
+    assert waiting.initiative.status == Status.DECIDED
+    for report in OutcomeReport.objects.select_related("initiative"):
+        assert report.initiative.decisions.exists()
+        assert report.due_on < datetime.date(2026, 1, 1)  # only reports the story's past already owed
+        assert report.submitted_by.party_id == report.initiative.party_id
 
     # Supported, not supported and proposed initiatives have the council's record behind them.
     for initiative in Initiative.objects.filter(status=Status.SUPPORTED):
