@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from accounting.models import (
@@ -142,8 +142,13 @@ class BalanceReport:
         return self.closing - self.previous_closing
 
 
-def _years(fund: Fund, year: int) -> tuple[FiscalYear, list[FiscalYear]]:
-    years = list(FiscalYear.objects.filter(fund=fund, year__lte=year).order_by("year"))
+def _years(fund: Fund, year: int, all_years=None) -> tuple[FiscalYear, list[FiscalYear]]:
+    """The year and the fund's years up to it, oldest first (from `all_years`, the fund's years, if the
+    caller already has them)."""
+    if all_years is None:
+        years = list(FiscalYear.objects.filter(fund=fund, year__lte=year).order_by("year"))
+    else:
+        years = sorted((y for y in all_years if y.year <= year), key=lambda y: y.year)
     if not years or years[-1].year != year:
         raise ReportNotFound(
             _("Fonden %(fund)s har inget verksamhetsår %(year)s.") % {"fund": fund.name, "year": year}
@@ -151,24 +156,64 @@ def _years(fund: Fund, year: int) -> tuple[FiscalYear, list[FiscalYear]]:
     return years[-1], years
 
 
-def _per_year(years: list[FiscalYear]) -> dict[int, dict[tuple[str, int, str], Decimal]]:
+@dataclass
+class _Lines:
+    """What the balance report reads from the journal, summed in one GROUP BY (see `_lines`)."""
+
+    per_year: dict  # year pk -> (account kind, part, event) -> signed movement
+    per_initiative: dict  # initiative pk -> event -> signed sum on reserved accounts, up to the year
+    corrections: dict  # (account kind, part, event) -> signed sum of the year's reversals
+    disbursed_in_year: dict  # initiative pk -> disbursed in the year
+
+
+def _lines(fund: Fund, fiscal_year: FiscalYear, years: list[FiscalYear]) -> _Lines:
     """Signed movement per year and (account kind, part, event): closed years from their snapshot, open
-    years from their lines (as the ledger's own selectors do). Two queries whatever the number of years."""
+    years from their lines (as the ledger's own selectors do); with the same line sums the per-initiative
+    money up to the year, the year's reversals and the year's disbursements per initiative. Two queries
+    whatever the number of years or lines (the snapshot, and one GROUP BY over the lines)."""
     per_year: dict[int, dict] = {y.pk: defaultdict(lambda: ZERO) for y in years}
     closed = [y.pk for y in years if not y.is_open]
-    opened = [y.pk for y in years if y.is_open]
-    for model, ids, field in ((YearBalance, closed, "movement"), (VerificationLine, opened, "amount")):
-        if not ids:
-            continue
+    opened = {y.pk for y in years if y.is_open}
+    if closed:
         for r in (
-            model.objects.filter(fiscal_year_id__in=ids)
+            YearBalance.objects.filter(fiscal_year_id__in=closed)
             .values("fiscal_year_id", "account__kind", "capital_part_id", "event")
-            .annotate(total=Sum(field))
+            .annotate(total=Sum("movement"))
         ):
             per_year[r["fiscal_year_id"]][(r["account__kind"], r["capital_part_id"], r["event"])] += r[
                 "total"
             ]
-    return per_year
+    per_initiative: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    corrections: dict = defaultdict(lambda: ZERO)
+    disbursed_in_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    is_reversal = Case(
+        When(verification__kind=Kind.REVERSAL, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    rows = (
+        VerificationLine.objects.filter(
+            Q(verification__fund=fund, fiscal_year__year__lte=fiscal_year.year, account__kind=RESERVED)
+            | Q(fiscal_year_id__in=opened)
+            | Q(fiscal_year=fiscal_year, verification__kind=Kind.REVERSAL)
+        )
+        .annotate(is_reversal=is_reversal)
+        .values("fiscal_year_id", "account__kind", "capital_part_id", "initiative_id", "event", "is_reversal")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for r in rows:
+        year_pk, kind, event, total = r["fiscal_year_id"], r["account__kind"], r["event"], r["total"]
+        key = (kind, r["capital_part_id"], event)
+        if year_pk in opened:
+            per_year[year_pk][key] += total
+        if year_pk == fiscal_year.pk and r["is_reversal"]:
+            corrections[key] += total
+        if kind == RESERVED:
+            per_initiative[r["initiative_id"]][event] += total
+            if year_pk == fiscal_year.pk and event == Kind.DISBURSEMENT:
+                disbursed_in_year[r["initiative_id"]] += total
+    return _Lines(per_year, per_initiative, corrections, disbursed_in_year)
 
 
 def _summed(per_year, years: list[FiscalYear]) -> dict[tuple[str, int, str], Decimal]:
@@ -240,21 +285,17 @@ def bar_chart(
     return Chart(title, description, tuple(bars), width, height, baseline, max_value)
 
 
-def balance_report(fund: Fund, year: int) -> BalanceReport:
-    fiscal_year, years = _years(fund, year)
+def balance_report(fund: Fund, year: int, *, all_years: list[FiscalYear] | None = None) -> BalanceReport:
+    """The balance report; `all_years`: the fund's fiscal years, if the caller has already read them."""
+    fiscal_year, years = _years(fund, year, all_years)
     previous = [y for y in years if y.year < year]
     parts = list(CapitalPart.objects.filter(fund=fund).order_by("number"))
-    per_year = _per_year(years)
+    lines = _lines(fund, fiscal_year, years)
+    per_year = lines.per_year
     closing_sums = _summed(per_year, years)
     previous_sums = _summed(per_year, previous)
     year_sums = per_year[fiscal_year.pk]
-    correction_sums: dict = defaultdict(lambda: ZERO)
-    for r in (
-        VerificationLine.objects.filter(fiscal_year=fiscal_year, verification__kind=Kind.REVERSAL)
-        .values("account__kind", "capital_part_id", "event")
-        .annotate(total=Sum("amount"))
-    ):
-        correction_sums[(r["account__kind"], r["capital_part_id"], r["event"])] += r["total"]
+    correction_sums = lines.corrections
 
     rows = []
     for part in parts:
@@ -279,17 +320,12 @@ def balance_report(fund: Fund, year: int) -> BalanceReport:
     )
 
     # Per initiative, up to the end of the year: granted, disbursed, released, remaining (reserved).
-    per_initiative: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for r in (
-        VerificationLine.objects.filter(
-            verification__fund=fund, fiscal_year__year__lte=year, account__kind=RESERVED
-        )
-        .values("initiative_id", "event")
-        .annotate(total=Sum("amount"))
-    ):
-        per_initiative[r["initiative_id"]][r["event"]] += r["total"]
+    per_initiative = lines.per_initiative
     initiatives = {
-        i.pk: i for i in Initiative.objects.filter(pk__in=per_initiative.keys()).select_related("party")
+        i.pk: i
+        for i in Initiative.objects.filter(pk__in=[pk for pk in per_initiative if pk])
+        .select_related("party")
+        .annotate(first_area=_first_area("name"))
     }
     outstanding = []
     for pk, sums in per_initiative.items():
@@ -352,7 +388,7 @@ def balance_report(fund: Fund, year: int) -> BalanceReport:
         co_financing=co_financing,
         leverage=leverage,
         balance_chart=_balance_chart(per_year, years),
-        area_chart=_area_chart(fund, fiscal_year),
+        area_chart=_area_chart(lines.disbursed_in_year, initiatives),
     )
 
 
@@ -369,26 +405,21 @@ def _balance_chart(per_year, years: list[FiscalYear]) -> Chart:
     )
 
 
-def _area_chart(fund: Fund, fiscal_year: FiscalYear) -> Chart:
+def _first_area(field: str) -> Subquery:
+    """A field of the initiative's first aligned action area (by the area's order), for annotate()."""
+    return Subquery(
+        AreaAlignment.objects.filter(initiative=OuterRef("pk"))
+        .order_by("action_area__order", "action_area_id")
+        .values(f"action_area__{field}")[:1]
+    )
+
+
+def _area_chart(disbursed_in_year: dict[int, Decimal], initiatives: dict[int, Initiative]) -> Chart:
     """Disbursed in the year per action area; an initiative counts under its first aligned area."""
-    per_initiative = {
-        r["initiative_id"]: r["total"]
-        for r in VerificationLine.objects.filter(
-            fiscal_year=fiscal_year, account__kind=RESERVED, event=Kind.DISBURSEMENT
-        )
-        .values("initiative_id")
-        .annotate(total=Sum("amount"))
-    }
-    first_area: dict[int, str] = {}
-    for a in (
-        AreaAlignment.objects.filter(initiative_id__in=per_initiative.keys())
-        .select_related("action_area")
-        .order_by("initiative_id", "action_area__order", "action_area_id")
-    ):
-        first_area.setdefault(a.initiative_id, a.action_area.name)
     per_area: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for pk, amount in per_initiative.items():
-        per_area[first_area.get(pk, _("Utan insatsområde"))] += amount
+    for pk, amount in disbursed_in_year.items():
+        area = initiatives[pk].first_area if pk in initiatives else None
+        per_area[area or _("Utan insatsområde")] += amount
     return bar_chart(
         _("Utbetalt under året per insatsområde"),
         _("Stapeldiagram: utbetalningar under året per insatsområde i Värmlandsstrategin, i kronor."),
@@ -451,17 +482,21 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
         .annotate(total=Sum("amount"))
     ):
         money[r["initiative_id"]][r["event"]] += r["total"]
-    initiatives = list(Initiative.objects.filter(pk__in=[pk for pk in money if pk]).select_related("party"))
+    initiatives = list(
+        Initiative.objects.filter(pk__in=[pk for pk in money if pk])
+        .select_related("party")
+        .annotate(
+            first_area=_first_area("name"),
+            first_area_order=_first_area("order"),
+            first_area_id=_first_area("id"),
+        )
+    )
     areas: dict[int, str] = {}
     order: dict[str, tuple] = {}
-    for a in (
-        AreaAlignment.objects.filter(initiative__in=initiatives)
-        .select_related("action_area")
-        .order_by("initiative_id", "action_area__order", "action_area_id")
-    ):
-        if a.initiative_id not in areas:
-            areas[a.initiative_id] = a.action_area.name
-            order[a.action_area.name] = (a.action_area.order, a.action_area_id)
+    for i in initiatives:
+        if i.first_area is not None:
+            areas[i.pk] = i.first_area
+            order[i.first_area] = (i.first_area_order, i.first_area_id)
     outcomes = _latest_outcomes(initiatives, year)
     grouped: dict[str, list[OutcomeRow]] = defaultdict(list)
     for i in initiatives:

@@ -30,7 +30,7 @@ def dashboard(request):
     funds = list(Fund.objects.order_by("opened_on", "id"))
     fund = next((f for f in funds if f.slug == request.GET.get("fond")), funds[0] if funds else None)
     years = list(FiscalYear.objects.filter(fund=fund).order_by("-year")) if fund else []
-    report = selectors.balance_report(fund, years[0].year) if years else None
+    report = selectors.balance_report(fund, years[0].year, all_years=years) if years else None
     return render(
         request,
         "reports/dashboard.html",
