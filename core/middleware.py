@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 
@@ -44,8 +46,6 @@ class IdleTimeoutMiddleware:
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
         if session is not None and user is not None and user.is_authenticated:
-            import time
-
             now = int(time.time())
             if now - session.get(SESSION_REFRESHED_KEY, 0) >= self.REFRESH_SECONDS:
                 session[SESSION_REFRESHED_KEY] = now
@@ -54,6 +54,4 @@ class IdleTimeoutMiddleware:
 
 def mark_session_fresh(request) -> None:
     """Called at login: the session was just written, no refresh needed for a minute."""
-    import time
-
     request.session[SESSION_REFRESHED_KEY] = int(time.time())
