@@ -15,6 +15,8 @@ sys.path.insert(0, str(ROOT))
 BENCH_PASSWORD = "bench-password-not-secret"
 # Where seed_initiatives() notes the initiative whose page is measured (its id is known only after seeding).
 DETAIL_FILE = ROOT / "var" / "bench-initiative-detail.txt"
+# A decided initiative: its page adds the council panel (17 stances), the money and the outcome panels.
+DECIDED_FILE = ROOT / "var" / "bench-initiative-decided.txt"
 INITIATIVES = 2000
 
 
@@ -31,6 +33,14 @@ def PAGES() -> list[tuple[str, str | None, str]]:
         ("initiative list, filtered by area", "bench-secretariat", "/initiativ/?area=1&status=prepared"),
         ("initiative detail", "bench-initiator", f"/initiativ/{_detail_pk()}/"),
         ("initiative detail", "bench-secretariat", f"/initiativ/{_detail_pk()}/"),
+        *(
+            [
+                ("initiative detail, decided", "bench-secretariat", f"/initiativ/{_decided_pk()}/"),
+                ("initiative detail, decided", "bench-finance", f"/initiativ/{_decided_pk()}/"),
+            ]
+            if DECIDED_FILE.exists()
+            else []
+        ),
         *COUNCIL_PAGES(),
         ("fund overview", "bench-finance", "/ekonomi/fond/bench/"),
         ("journal (first page)", "bench-finance", "/ekonomi/fond/bench/huvudbok/"),
@@ -40,6 +50,10 @@ def PAGES() -> list[tuple[str, str | None, str]]:
 
 def _detail_pk() -> str:
     return DETAIL_FILE.read_text().strip() if DETAIL_FILE.exists() else "1"
+
+
+def _decided_pk() -> str:
+    return DECIDED_FILE.read_text().strip()
 
 
 BENCH_MEETING_PLACE = "Bench: 17 parter × 20 ärenden"
@@ -381,6 +395,9 @@ def main() -> None:
         seed_initiatives()
         seed_council()
         seed_accounting()
+    from initiatives.models import Initiative
+
+    DECIDED_FILE.write_text(str(Initiative.objects.get(title="Bench-initiativ 0").pk))
     print("   bench dataset ready")
 
 

@@ -9,7 +9,8 @@ What it does:
 2. collects static files and starts gunicorn with DJANGO_DEBUG=0 (one worker, so requests never queue
    behind each other and the figure is one request's server time);
 3. logs in as each measuring user and requests every page N times after a warm-up, over loopback;
-4. prints median and p95 per page and the ratio to `/ping/`, a trivial logged-in view doing one query.
+4. prints median and p95 per page and the ratio to `/ping/`, a trivial logged-in view doing one query;
+   the pages are requested in turn, round after round, so the ratios are measured under the same load.
 
 Query counts per page are asserted in the test suite, not here (gunicorn hides them).
 """
@@ -85,20 +86,29 @@ class Client:
             raise SystemExit(f"login as {username} failed with HTTP {status}")
 
 
-def measure(client: Client, path: str, requests: int, warmup: int = 5) -> dict:
-    for _ in range(warmup):
-        status, _, _ = client.request("GET", path)
-        if status != 200:
-            raise SystemExit(f"{path} answered HTTP {status}")
-    times = []
+def measure(pages: list[tuple[str, Client, str]], requests: int, warmup: int = 5) -> list[dict]:
+    """Round-robin: each round requests every page once, so a slow moment of the machine (two cores
+    shared with PostgreSQL and this client) falls on all pages alike and the ratios stay comparable."""
+    for _label, client, path in pages:
+        for _ in range(warmup):
+            status, _, _ = client.request("GET", path)
+            if status != 200:
+                raise SystemExit(f"{path} answered HTTP {status}")
+    times: list[list[float]] = [[] for _ in pages]
     for _ in range(requests):
-        _, _, elapsed = client.request("GET", path)
-        times.append(elapsed * 1000)
-    times.sort()
-    return {
-        "median": statistics.median(times),
-        "p95": times[min(len(times) - 1, round(0.95 * len(times)) - 1)],
-    }
+        for index, (_label, client, path) in enumerate(pages):
+            _, _, elapsed = client.request("GET", path)
+            times[index].append(elapsed * 1000)
+    figures = []
+    for page_times in times:
+        page_times.sort()
+        figures.append(
+            {
+                "median": statistics.median(page_times),
+                "p95": page_times[min(len(page_times) - 1, round(0.95 * len(page_times)) - 1)],
+            }
+        )
+    return figures
 
 
 def main() -> None:
@@ -106,12 +116,17 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
+    parser.add_argument("--only", metavar="TEXT", help="measure only the pages whose label contains TEXT")
+    parser.add_argument(
+        "--no-setup", action="store_true", help="reuse the bench database and static files as they are"
+    )
     args = parser.parse_args()
 
-    print("== preparing the bench database (dgr_bench) and static files")
-    manage("migrate", "--no-input", "-v", "0")
-    subprocess.run([PYTHON, "bench/dataset.py"], cwd=ROOT, env=BENCH_ENV, check=True)
-    manage("collectstatic", "--no-input", "-v", "0")
+    if not args.no_setup:
+        print("== preparing the bench database (dgr_bench) and static files")
+        manage("migrate", "--no-input", "-v", "0")
+        subprocess.run([PYTHON, "bench/dataset.py"], cwd=ROOT, env=BENCH_ENV, check=True)
+        manage("collectstatic", "--no-input", "-v", "0")
 
     from bench.dataset import BENCH_PASSWORD, PAGES
 
@@ -148,11 +163,11 @@ def main() -> None:
                     clients[key].login(username, BENCH_PASSWORD)
             return clients[key]
 
-        results = []
-        baseline = measure(client_for("bench-secretariat"), "/ping/", args.requests)
-        results.append(("ping (1 query, logged in)", "bench-secretariat", "/ping/", baseline))
-        for label, username, path in PAGES():
-            results.append((label, username, path, measure(client_for(username), path, args.requests)))
+        pages = [("ping (1 query, logged in)", "bench-secretariat", "/ping/")]
+        pages += [page for page in PAGES() if not args.only or args.only in page[0]]
+        figures = measure([(label, client_for(user), path) for label, user, path in pages], args.requests)
+        results = [(*page, page_figures) for page, page_figures in zip(pages, figures, strict=True)]
+        baseline = figures[0]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)

@@ -1,6 +1,6 @@
 """Database helpers shared by the apps."""
 
-from django.db.models import Func, Value
+from django.db.models import Func, TextField
 from django.db.models.functions import Lower
 
 # Swedish alphabetical order (… Sunne, Säffle, Torsby, Årjäng) on every PostgreSQL we run on: the
@@ -13,15 +13,16 @@ _TO = "{|}|}eey{|}|}eey"
 
 
 class SwedishSortKey(Func):
-    """`order_by(SwedishSortKey("name"))`: a sort key that orders text the Swedish way."""
+    """`order_by(SwedishSortKey("name"))`: a sort key that orders text the Swedish way.
 
-    function = "translate"
-    output_field = None
+    The two alphabets are SQL literals, not parameters: with parameters bound on the server, the same
+    key in SELECT DISTINCT and ORDER BY would be two different expressions ($1, $2 against $3, $4)."""
+
+    template = f"translate(%(expressions)s, '{_FROM}', '{_TO}')"
+    output_field = TextField()
 
     def __init__(self, expression, **extra):
-        from django.db.models import TextField
-
-        super().__init__(Lower(expression), Value(_FROM), Value(_TO), output_field=TextField(), **extra)
+        super().__init__(Lower(expression), **extra)
 
 
 def swedish_sort_key(text: str) -> str:
