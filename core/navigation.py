@@ -6,8 +6,9 @@ predicate that decides who sees it: the menu shows each role exactly what it may
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,14 @@ class NavEntry:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reverse(self.url_name, get_script_prefix())
+
+
+@lru_cache(maxsize=128)
+def _reverse(url_name: str, script_prefix: str) -> str:
+    # Every page's menu reverses the same names; the paths change only with the prefix the app is
+    # mounted under (the URLs are not translated), so each is worked out once per process.
+    return reverse(url_name)
 
 
 _entries: list[NavEntry] = []

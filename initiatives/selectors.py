@@ -94,10 +94,7 @@ def initiative_detail(*, user, pk: int) -> Initiative:
             Prefetch("alignments", queryset=AreaAlignment.objects.select_related("action_area")),
             Prefetch("budget_years", queryset=BudgetYear.objects.order_by("year")),
             Prefetch("co_financing", queryset=CoFinancing.objects.order_by("year", "source", "funder")),
-            Prefetch(
-                "attachments",
-                queryset=Attachment.objects.filter(removed_at__isnull=True).select_related("uploaded_by"),
-            ),
+            Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
         )
         .get(pk=pk)
     )

@@ -19,11 +19,16 @@ from simple_history.models import HistoricalRecords
 from core.db import SwedishSortKey
 
 
+def agreement_order(path: str = "") -> tuple:
+    """Order by party the way the agreement lists them: the region first, then the municipalities
+    alphabetically. `path` leads to the party from another model: `agreement_order("party__")`."""
+    region_first = models.Case(models.When(**{f"{path}kind": Party.Kind.REGION}, then=0), default=1)
+    return (region_first, SwedishSortKey(f"{path}name"))
+
+
 class PartyQuerySet(models.QuerySet):
     def in_swedish_order(self):
-        # The region first, then the municipalities alphabetically, the way the agreement lists them.
-        region_first = models.Case(models.When(kind=Party.Kind.REGION, then=0), default=1)
-        return self.order_by(region_first, SwedishSortKey("name"))
+        return self.order_by(*agreement_order())
 
     def active(self):
         return self.filter(is_active=True)

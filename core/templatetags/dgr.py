@@ -1,6 +1,8 @@
+import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
 from core.money import format_amount
 
@@ -32,18 +34,43 @@ def msek(value):
     return f"{str(millions).replace('.', ',')}\u00a0mnkr"
 
 
+@register.filter
+def isodate(value):
+    """{{ day|isodate }} -> '2026-03-01' (a datetime as its local date). The same as |date:"Y-m-d" at a
+    tenth of the cost: Django's date filter takes about 150 function calls, and lists show many dates."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d")
+
+
+@register.filter
+def isodatetime(value):
+    """{{ moment|isodatetime }} -> '2026-03-01 14:05' in local time (as |date:"Y-m-d H:i")."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
 @register.simple_tag(takes_context=True)
 def panels(context, slot, obj):
-    """{% panels "initiative-detail" initiative %}: the panels later apps registered for this slot."""
-    from django.template.loader import render_to_string
+    """{% panels "initiative-detail" initiative %}: the panels later apps registered for this slot.
+
+    Each panel renders in a fresh context holding only its own values (as an inclusion tag does), bound
+    to the page's request: the context processors have run once for the page and do not run again."""
     from django.utils.safestring import mark_safe
 
     from core.panels import panels_for
 
     request = context.get("request")
     user = getattr(request, "user", None)
+    shared = {"request": request, "user": user, "csrf_token": context.get("csrf_token")}
+    engine = context.template.engine
     html = [
-        render_to_string(template, {**panel_context, "user": user}, request=request)
+        engine.get_template(template).render(context.new({**shared, **panel_context}))
         for template, panel_context in panels_for(slot, obj, user)
     ]
     return mark_safe("\n".join(html))  # noqa: S308 - each part is a rendered, auto-escaped template

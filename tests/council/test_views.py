@@ -8,6 +8,7 @@ from django.urls import reverse
 from council import services
 from council.models import MeetingStatus, Stance, StanceKind
 from council.selectors import initiative_panel_context
+from people.models import Party
 from tests.council.conftest import all_present, everyone
 from tests.council.factories import MeetingFactory, proposed_initiative
 from tests.factories import UserFactory
@@ -158,7 +159,9 @@ def test_the_initiative_panel_shows_meetings_stances_and_outcome(signed, initiat
     item = signed.items.order_by("order").first()
     context = initiative_panel_context(item.initiative, initiator)
     assert [i.pk for i in context["council_items"]] == [item.pk]
-    assert context["council_items"][0].stances.count() == 17
+    lines = context["council_items"][0].stance_lines
+    assert len(lines) == 17
+    assert [line.party_name for line in lines] == [p.name for p in Party.objects.in_swedish_order()]
     assert initiative_panel_context(item.initiative, UserFactory(is_active=False)) is None
 
 
