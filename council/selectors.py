@@ -57,6 +57,7 @@ def meeting_calendar(meetings) -> list[Month]:
 
 
 _STANCE_LABELS = dict(StanceKind.choices)  # lazy labels: translated when the page (or PDF) renders
+_ABSENT = _lazy("Frånvarande")
 
 
 @dataclass
@@ -74,7 +75,7 @@ class StanceRow:
         if self.stance_kind:
             return _STANCE_LABELS[self.stance_kind]
         if self.attendance and not self.attendance.present:
-            return _lazy("Frånvarande")
+            return _ABSENT
         return "–"
 
 

@@ -295,3 +295,37 @@ def test_the_council_panel_is_registered_for_the_initiative_page(signed, initiat
     )
     assert "Sammanträden och ställningstaganden" in html
     assert "1 250 000,00" in html.replace("\xa0", " ")
+
+
+def test_the_meeting_page_lists_each_partys_stance_absence_and_escaped_reason(
+    client, vr_meeting, secretariat, parties, initiator
+):
+    services.item_add(meeting=vr_meeting, user=secretariat, initiative=proposed_initiative(user=secretariat))
+    services.meeting_publish_agenda(meeting=vr_meeting, user=secretariat)
+    all_present(vr_meeting, secretariat, parties, absent={"eda"})
+    item = vr_meeting.items.get()
+    reason = "Gynnar <b>inte</b> hela länet & saknar medfinansiering."
+    services.item_decide(
+        item=item,
+        user=secretariat,
+        stances={
+            p: (StanceKind.OBJECTS, reason) if p.slug == "arvika" else (StanceKind.SUPPORTS, "")
+            for p in parties
+            if p.slug != "eda"
+        },
+    )
+    client.force_login(secretariat)
+    page = client.get(reverse("council:meeting-detail", args=[vr_meeting.pk])).text
+    table = page[page.index("Parternas ställningstaganden") :]
+    rows = table.split("<tr>")[2:19]  # after the caption's header row: 17 parties
+    names = [p.name for p in Party.objects.in_swedish_order()]
+    assert [row.split('<th scope="row">')[1].split("</th>")[0] for row in rows] == names
+    by_party = dict(zip(names, rows, strict=True))
+    assert "<td>Motsätter sig</td>" in by_party["Arvika"]
+    assert "Gynnar &lt;b&gt;inte&lt;/b&gt; hela länet &amp; saknar medfinansiering." in by_party["Arvika"]
+    assert "<td>Frånvarande</td><td></td>" in by_party["Eda"]
+    assert "<td>Står bakom</td><td></td>" in by_party["Karlstad"]
+    assert "<b>inte</b>" not in page
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("council:meeting-detail", args=[vr_meeting.pk])).text
+    assert "<td>Absent</td>" in english and "<td>Objects</td>" in english
