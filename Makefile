@@ -51,4 +51,4 @@ bench: install
 
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete
-	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l en
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l en -i .venv

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounting.models import Account, CapitalPart, Decision, Fund, Kind
 from core.money import AmountField
+from initiatives.models import Initiative, parse_registration_number
 
 ISO = ["%Y-%m-%d"]
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -199,11 +200,33 @@ class JournalFilterForm(forms.Form):
         queryset=CapitalPart.objects.none(),
         empty_label=_("Alla kapitaldelar"),
     )
+    initiative = forms.CharField(
+        label=_("Initiativ (diarienummer)"),
+        required=False,
+        max_length=20,
+        help_text=_("Till exempel DGR 2026/0007."),
+    )
     q = forms.CharField(label=_("Text innehåller"), required=False, max_length=100)
 
-    def __init__(self, *args, fund: Fund, years, parts, **kwargs):
+    def __init__(self, *args, fund: Fund, years, parts, user, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("Alla år"))] + [(y.year, str(y.year)) for y in reversed(years)]
         self.fields["capital_part"].queryset = CapitalPart.objects.filter(fund=fund).order_by("number")
         # Use the already-loaded parts for the choices (no query while rendering).
         self.fields["capital_part"].choices = [("", _("Alla kapitaldelar"))] + [(p.pk, str(p)) for p in parts]
+
+    def clean_initiative(self):
+        text = self.cleaned_data["initiative"].strip()
+        if not text:
+            return None
+        if parse_registration_number(text) is None:
+            raise ValidationError(_("Skriv diarienumret som DGR 2026/0007."), code="format")
+        initiative = Initiative.objects.visible_to(self.user).with_registration_number(text).first()
+        if initiative is None:
+            raise ValidationError(
+                _("Det finns inget initiativ med diarienumret %(number)s."),
+                code="unknown",
+                params={"number": text},
+            )
+        return initiative

@@ -61,13 +61,19 @@ def fund_detail_xlsx(request, slug):
 def _journal(request, fund):
     years = list(FiscalYear.objects.filter(fund=fund).order_by("year"))
     parts = list(CapitalPart.objects.filter(fund=fund).order_by("number"))
-    form = forms.JournalFilterForm(request.GET or None, fund=fund, years=years, parts=parts)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = forms.JournalFilterForm(
+        request.GET or None, fund=fund, years=years, parts=parts, user=request.user
+    )
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be understood shows nothing (with its message), never the whole journal.
+        return form, selectors.journal(fund).none()
+    filters = form.cleaned_data if form.is_bound else {}
     verifications = selectors.journal(
         fund,
         year=filters.get("year"),
         kind=filters.get("kind"),
         capital_part=filters.get("capital_part"),
+        initiative=filters.get("initiative"),
         q=filters.get("q"),
     )
     return form, verifications

@@ -24,6 +24,7 @@
 - Message: the thread between the party and the secretariat (complement requests land there too).
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -127,6 +128,24 @@ class InitiativeQuerySet(models.QuerySet):
 
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
+
+    def with_registration_number(self, text: str):
+        """The initiative that has this registration number (typed as 'DGR 2026/0007', '2026/7' …)."""
+        year, serial = parse_registration_number(text) or (None, None)
+        if year is None:
+            return self.none()
+        return self.filter(registration_year=year, registration_serial=serial)
+
+
+_REGISTRATION_NUMBER = re.compile(r"^\s*(?:DGR\s*)?(\d{4})\s*/\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+def parse_registration_number(text: str) -> tuple[int, int] | None:
+    """'DGR 2026/0007' -> (2026, 7); the prefix and leading zeros may be left out. None if not a number."""
+    match = _REGISTRATION_NUMBER.match(text or "")
+    if not match or int(match.group(2)) == 0:
+        return None
+    return int(match.group(1)), int(match.group(2))
 
 
 class Initiative(models.Model):

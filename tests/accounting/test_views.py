@@ -338,3 +338,50 @@ def test_query_counts_of_decision_commitment_and_money_pages_do_not_grow(
         for url in urls:
             with django_assert_max_num_queries(12):
                 assert client.get(url).status_code == 200
+
+
+def test_the_journal_filters_by_an_initiatives_registration_number(
+    client, funded, finance, karlstad, initiator, parts
+):
+    _grow(funded, finance, karlstad, initiator, parts, 2)
+    first = Decision.objects.order_by("id").first().initiative
+    expected = funded.verifications.filter(lines__initiative=first).distinct().count()
+    assert expected == 2  # its commitment and its disbursement
+    client.force_login(finance)
+    url = reverse("accounting:verification-list", args=[funded.slug])
+    typed = f"dgr {first.registration_year}/{first.registration_serial}"  # lower case, no leading zeros
+    page = client.get(url, {"initiative": typed}).content.decode()
+    assert f"{expected} verifikationer" in page
+    assert "Beviljat 0" in page and "Beviljat 1" not in page
+    export = client.get(
+        reverse("accounting:verification-list-xlsx", args=[funded.slug]), {"initiative": typed}
+    )
+    assert export.status_code == 200
+    for bad, message in (
+        ("2026-7", "Skriv diarienumret som DGR 2026/0007."),
+        ("DGR 1999/0001", "Det finns inget initiativ med diarienumret DGR 1999/0001."),
+    ):
+        page = client.get(url, {"initiative": bad}).content.decode()
+        assert message in page
+        assert "Beviljat" not in page  # a filter that cannot be understood shows nothing
+        assert "Inga verifikationer matchar urvalet." in page
+    assert "Beviljat 1" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("DGR 2026/0007", (2026, 7)),
+        ("dgr2026/7", (2026, 7)),
+        (" 2026 / 0012 ", (2026, 12)),
+        ("2026/0", None),
+        ("2026-7", None),
+        ("DGR 26/7", None),
+        ("", None),
+        ("DGR 2026/0007x", None),
+    ],
+)
+def test_registration_numbers_are_read_as_people_type_them(text, number):
+    from initiatives.models import parse_registration_number
+
+    assert parse_registration_number(text) == number
