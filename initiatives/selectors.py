@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, OuterRef, Prefetch, QuerySet
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.db import swedish_sort_key
 from core.money import round_ore
@@ -159,19 +159,19 @@ def initiative_revisions(*, initiative: Initiative) -> list[Revision]:
 
 # Labels of the frozen content, in page order.
 REVISION_LABELS = [
-    ("title", _lazy("Titel")),
-    ("summary", _lazy("Sammanfattning")),
-    ("description", _lazy("Beskrivning")),
-    ("kind", _lazy("Typ av satsning")),
-    ("co_parties", _lazy("Medverkande parter")),
-    ("contact", _lazy("Kontaktperson")),
-    ("whole_varmland_motivation", _lazy("Betydelse för hela Värmland")),
-    ("alignments", _lazy("Insatsområden")),
-    ("transport_plan", _lazy("Trafikförsörjningsprogrammet")),
-    ("period", _lazy("Period")),
-    ("budget", _lazy("Budget")),
-    ("co_financing", _lazy("Medfinansiering")),
-    ("attachments", _lazy("Bilagor")),
+    ("title", _("Titel")),
+    ("summary", _("Sammanfattning")),
+    ("description", _("Beskrivning")),
+    ("kind", _("Typ av satsning")),
+    ("co_parties", _("Medverkande parter")),
+    ("contact", _("Kontaktperson")),
+    ("whole_varmland_motivation", _("Betydelse för hela Värmland")),
+    ("alignments", _("Insatsområden")),
+    ("transport_plan", _("Trafikförsörjningsprogrammet")),
+    ("period", _("Period")),
+    ("budget", _("Budget")),
+    ("co_financing", _("Medfinansiering")),
+    ("attachments", _("Bilagor")),
 ]
 
 
@@ -256,7 +256,7 @@ def _display(model, name: str, value) -> str:
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return str(_lazy("Ja") if value else _lazy("Nej"))
+        return str(_("Ja") if value else _("Nej"))
     if isinstance(value, Decimal):
         return format_amount(value)
     return str(value)
@@ -305,7 +305,7 @@ def _entries_for(records, model, what) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=str(user) if user else str(_lazy("systemet")),
+                who=str(user) if user else str(_("systemet")),
                 what=what(record),
                 kind=record.history_type,
                 reason=reason_label(record.history_change_reason or ""),
@@ -317,27 +317,27 @@ def _entries_for(records, model, what) -> list[HistoryEntry]:
 
 # The services' change reasons (stable English codes in the audit trail), as the history page shows them.
 REASON_LABELS = {
-    "created": _lazy("Skapat"),
-    "content edited": _lazy("Innehållet ändrat"),
-    "submitted": _lazy("Inlämnat"),
-    "resubmitted after complement": _lazy("Inlämnat igen efter komplettering"),
-    "complement requested": _lazy("Komplettering begärd"),
-    "complement_request": _lazy("Begäran om komplettering"),
-    "not eligible": _lazy("Ej stödberättigat"),
-    "not_eligible": _lazy("Ej stödberättigat"),
-    "prepared": _lazy("Berett"),
-    "preparation saved": _lazy("Beredningen sparad"),
-    "preparation reopened": _lazy("Beredningen återupptagen"),
-    "budget year added": _lazy("Budgetår tillagt"),
-    "budget year removed": _lazy("Budgetår borttaget"),
-    "co-financing added": _lazy("Medfinansiering tillagd"),
-    "co-financing removed": _lazy("Medfinansiering borttagen"),
-    "attachment added": _lazy("Bilaga uppladdad"),
-    "attachment removed": _lazy("Bilaga borttagen"),
-    "alignment": _lazy("Koppling till insatsområde"),
-    "alignment removed": _lazy("Koppling till insatsområde borttagen"),
-    "message": _lazy("Meddelande"),
-    "withdrawn": _lazy("Återkallat"),
+    "created": _("Skapat"),
+    "content edited": _("Innehållet ändrat"),
+    "submitted": _("Inlämnat"),
+    "resubmitted after complement": _("Inlämnat igen efter komplettering"),
+    "complement requested": _("Komplettering begärd"),
+    "complement_request": _("Begäran om komplettering"),
+    "not eligible": _("Ej stödberättigat"),
+    "not_eligible": _("Ej stödberättigat"),
+    "prepared": _("Berett"),
+    "preparation saved": _("Beredningen sparad"),
+    "preparation reopened": _("Beredningen återupptagen"),
+    "budget year added": _("Budgetår tillagt"),
+    "budget year removed": _("Budgetår borttaget"),
+    "co-financing added": _("Medfinansiering tillagd"),
+    "co-financing removed": _("Medfinansiering borttagen"),
+    "attachment added": _("Bilaga uppladdad"),
+    "attachment removed": _("Bilaga borttagen"),
+    "alignment": _("Koppling till insatsområde"),
+    "alignment removed": _("Koppling till insatsområde borttagen"),
+    "message": _("Meddelande"),
+    "withdrawn": _("Återkallat"),
 }
 
 
@@ -352,7 +352,7 @@ def reason_label(reason: str) -> str:
     if head in REASON_LABELS:
         return f"{REASON_LABELS[head]}: {rest}"
     if reason.startswith("revision "):
-        return f"{_lazy('Version')} {reason.removeprefix('revision ')}"
+        return f"{_('Version')} {reason.removeprefix('revision ')}"
     return reason
 
 
@@ -366,23 +366,23 @@ def initiative_history(*, initiative: Initiative) -> list[HistoryEntry]:
     entries = _entries_for(
         Initiative.history.filter(id=initiative.pk).select_related("history_user"),
         Initiative,
-        lambda r: str(_lazy("Initiativet")),
+        lambda r: str(_("Initiativet")),
     )
-    entries += _entries_for(related(BudgetYear), BudgetYear, lambda r: f"{_lazy('Budget')} {r.year}")
+    entries += _entries_for(related(BudgetYear), BudgetYear, lambda r: f"{_('Budget')} {r.year}")
     entries += _entries_for(
-        related(CoFinancing), CoFinancing, lambda r: f"{_lazy('Medfinansiering')} {r.year} {r.funder}"
+        related(CoFinancing), CoFinancing, lambda r: f"{_('Medfinansiering')} {r.year} {r.funder}"
     )
     areas = dict(ActionArea.objects.values_list("pk", "name"))
     entries += _entries_for(
         related(AreaAlignment),
         AreaAlignment,
-        lambda r: f"{_lazy('Insatsområde')}: {areas.get(r.action_area_id, '')}",
+        lambda r: f"{_('Insatsområde')}: {areas.get(r.action_area_id, '')}",
     )
     entries += _entries_for(
-        related(Attachment), Attachment, lambda r: f"{_lazy('Bilaga')}: {r.original_name}"
+        related(Attachment), Attachment, lambda r: f"{_('Bilaga')}: {r.original_name}"
     )
-    entries += _entries_for(related(Preparation), Preparation, lambda r: str(_lazy("Beredning")))
-    entries += _entries_for(related(Message), Message, lambda r: str(_lazy("Meddelande")))
+    entries += _entries_for(related(Preparation), Preparation, lambda r: str(_("Beredning")))
+    entries += _entries_for(related(Message), Message, lambda r: str(_("Meddelande")))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
@@ -397,7 +397,7 @@ def start_panel(obj, user) -> dict | None:
             .select_related("party")
             .order_by("submitted_at")[:5]
         )
-        return {"heading": _lazy("Att bereda"), "rows": rows}
+        return {"heading": _("Att bereda"), "rows": rows}
     if permissions.is_initiator(user):
         rows = list(
             Initiative.objects.filter(party_id=user.party_id)
@@ -405,7 +405,7 @@ def start_panel(obj, user) -> dict | None:
             .select_related("party")
             .order_by("-updated_at")[:5]
         )
-        return {"heading": _lazy("Din parts pågående initiativ"), "rows": rows}
+        return {"heading": _("Din parts pågående initiativ"), "rows": rows}
     return None
 
 
