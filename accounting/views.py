@@ -94,7 +94,11 @@ def verification_list(request, slug):
 
 def verification_list_xlsx(request, slug):
     fund = _fund(request, slug)
-    _form, verifications = _journal(request, fund)
+    form, verifications = _journal(request, fund)
+    if form.is_bound and not form.is_valid():
+        # Not an empty file: back to the journal, where the message stands next to the field.
+        journal = reverse("accounting:verification-list", args=[fund.slug])
+        return redirect(f"{journal}?{request.GET.urlencode()}")
     return exports.xlsx_response(exports.journal_workbook(fund, verifications), f"{fund.slug}-huvudbok.xlsx")
 
 

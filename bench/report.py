@@ -53,10 +53,12 @@ def seed() -> None:
 
     from django.contrib.auth.models import Group
     from django.db import transaction
+    from django.utils import timezone
 
     from accounting import services as ledger
     from accounting.models import Account, Commitment, Decision, Fund, Kind, Verification, VerificationLine
     from core.history import acting_as
+    from council.models import AgendaItem, Body, Meeting, MeetingStatus, Outcome, Position, RulesOfProcedure
     from initiatives.models import ActionArea, AreaAlignment, Initiative, Status
     from people.models import Party, User
     from people.roles import Role
@@ -92,6 +94,19 @@ def seed() -> None:
         accounts = {(a.kind, a.capital_part_id): a for a in Account.objects.filter(fund=fund)}
         settlement = accounts[(Account.Kind.SETTLEMENT, None)]
         numbers = dict.fromkeys(YEARS, 10)
+        # Every decision rests on Värmlandsrådet's consensus position: one meeting a year takes them all.
+        council = Body.objects.get(slug="varmlandsradet")
+        rules = RulesOfProcedure.objects.filter(body=council).order_by("-version").first()
+        meetings = {
+            y: Meeting.objects.create(
+                body=council,
+                starts_at=timezone.make_aware(datetime.datetime(y, 2, 1, 9, 0)),
+                place="Bench",
+                status=MeetingStatus.HELD,
+                created_by=finance,
+            )
+            for y in YEARS
+        }
         initiatives, commitments = [], []
         for n in range(INITIATIVES):
             year = YEARS[n % 4]  # decided 2022–2025
@@ -108,7 +123,28 @@ def seed() -> None:
             )
             initiative.save()
             AreaAlignment(initiative=initiative, action_area=areas[n % len(areas)], motivation="-").save()
+            meeting = meetings[year]
+            item = AgendaItem.objects.create(
+                meeting=meeting,
+                order=n + 1,
+                kind=AgendaItem.Kind.INITIATIVE,
+                initiative=initiative,
+                title=initiative.title,
+                outcome=Outcome.CONSENSUS,
+                rules=rules,
+            )
+            position = Position.objects.create(
+                initiative=initiative,
+                meeting=meeting,
+                item=item,
+                outcome=Outcome.CONSENSUS,
+                supported_amount=Decimal(GRANT),
+                rules=rules,
+                taken_at=meeting.starts_at,
+                recorded_by=finance,
+            )
             decision = Decision(
+                position=position,
                 fund=fund,
                 initiative=initiative,
                 maker_kind="delegate",

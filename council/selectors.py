@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from council.models import (
     AgendaItem,
@@ -57,7 +57,7 @@ def meeting_calendar(meetings) -> list[Month]:
 
 
 _STANCE_LABELS = dict(StanceKind.choices)  # lazy labels: translated when the page (or PDF) renders
-_ABSENT = _lazy("Frånvarande")
+_ABSENT = _("Frånvarande")
 
 
 @dataclass
@@ -136,7 +136,12 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         # items) and the rare deferral and correction (no query when no item has one). A join of nine
         # tables costs PostgreSQL more to plan than the three small lookups cost to run.
         meeting.items.select_related("initiative", "initiative__party", "paragraph", "proposal", "position")
-        .prefetch_related("rules", "deferred_from__meeting", "corrects", "documents")
+        .prefetch_related(
+            "rules",
+            Prefetch("deferred_from", queryset=AgendaItem.objects.select_related("meeting__body")),
+            "corrects",
+            "documents",
+        )
         .order_by("order")
     )
     # 17 parties × every item: plain values, not model instances (the page's largest part).

@@ -22,7 +22,13 @@ from core.db import SwedishSortKey
 def agreement_order(path: str = "") -> tuple:
     """Order by party the way the agreement lists them: the region first, then the municipalities
     alphabetically. `path` leads to the party from another model: `agreement_order("party__")`."""
-    region_first = models.Case(models.When(**{f"{path}kind": Party.Kind.REGION}, then=0), default=1)
+    # The kind as a literal, not CASE WHEN with a parameter: bound on the server, the same key in SELECT
+    # DISTINCT and ORDER BY would become two different expressions (see core.db.SwedishSortKey).
+    region_first = models.Func(
+        models.F(f"{path}kind"),
+        template=f"(CASE WHEN %(expressions)s = '{Party.Kind.REGION.value}' THEN 0 ELSE 1 END)",
+        output_field=models.IntegerField(),
+    )
     return (region_first, SwedishSortKey(f"{path}name"))
 
 

@@ -7,24 +7,30 @@ from council.models import Outcome
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def stance_rows(context, rows):
+@register.simple_tag
+def stance_rows(rows):
     """The <tr> lines of an item's stance table: party, stance (or absent, or a dash), reason.
 
     A meeting page has one line per party and item (17 × 20 = 340): written in the template language
-    they cost about 190 function calls each and were most of the page's time. Here each text is escaped
-    once (a party's name and a label repeat on every item) and a line costs a handful of calls."""
-    escaped = context.render_context.setdefault("stance_rows_escaped", {})  # shared by the page's items
+    they cost about 190 function calls each and were most of the page's time. Here a line costs a few
+    dozen: each distinct text is escaped once per table."""
+    escaped = {}
+    labels = {}  # id -> (the lazy label, kept alive so its id stays its own; its escaped translation)
 
-    def once(text):
-        key = id(text)  # the parties and the lazy labels are the same objects on every item
-        if key not in escaped:
-            escaped[key] = escape(str(text))  # str(): a lazy label translated now, in the page's language
-        return escaped[key]
+    def once(text: str) -> str:
+        if text not in escaped:
+            escaped[text] = escape(text)
+        return escaped[text]
+
+    def label(row) -> str:
+        lazy = row.label  # one shared lazy object per kind: translating it per line would cost more
+        if id(lazy) not in labels:
+            labels[id(lazy)] = (lazy, escape(str(lazy)))
+        return labels[id(lazy)][1]
 
     return mark_safe(  # noqa: S308 - every text in it went through escape()
         "\n".join(
-            f'<tr><th scope="row">{once(row.party.name)}</th><td>{once(row.label)}</td>'
+            f'<tr><th scope="row">{once(row.party.name)}</th><td>{label(row)}</td>'
             f"<td>{escape(row.reason) if row.reason else ''}</td></tr>"
             for row in rows
         )

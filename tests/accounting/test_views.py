@@ -363,6 +363,9 @@ def test_the_journal_filters_by_an_initiatives_registration_number(
     ):
         page = client.get(url, {"initiative": bad}).content.decode()
         assert message in page
+        export_url = reverse("accounting:verification-list-xlsx", args=[funded.slug])
+        export = client.get(export_url, {"initiative": bad})
+        assert export.status_code == 302 and export["Location"].startswith(url)
         assert "Beviljat" not in page  # a filter that cannot be understood shows nothing
         assert "Inga verifikationer matchar urvalet." in page
     assert "Beviljat 1" in client.get(url).content.decode()

@@ -27,3 +27,21 @@ def test_swedish_sort_key_in_python_matches_the_alphabet():
         "Örebro",
         "Östra",
     ]
+
+
+@pytest.mark.django_db
+def test_the_swedish_order_holds_with_distinct_and_across_a_relation():
+    # With parameters bound on the server, an ordering key with parameters in both SELECT DISTINCT and
+    # ORDER BY fails ("ORDER BY expressions must appear in select list"); the keys are literals.
+    from django.contrib.auth.models import Group
+
+    from people.models import User, agreement_order
+    from people.roles import Role
+
+    ordered = list(Party.objects.in_swedish_order().values_list("name", flat=True))
+    assert list(Party.objects.in_swedish_order().distinct().values_list("name", flat=True)) == ordered
+    group = Group.objects.get(name=Role.INITIATOR)
+    for party in Party.objects.order_by("?"):
+        User.objects.create(username=f"u-{party.slug}", party=party).groups.add(group)
+    by_party = User.objects.filter(groups=group).order_by(*agreement_order("party__")).distinct()
+    assert [user.party.name for user in by_party.select_related("party")] == ordered

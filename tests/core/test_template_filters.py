@@ -48,3 +48,8 @@ def test_a_panel_sees_the_request_and_csrf_token_but_not_the_pages_other_variabl
         Context({"thing": "x", "secret": "page-only", "csrf_token": "tok", "request": request})
     )
     assert html == "[x||tok|/sida/]"
+
+
+def test_iso_filters_show_nothing_for_what_is_not_a_date():
+    assert render("[{{ v|isodate }}][{{ v|isodatetime }}]", v="2026-03-01") == "[][]"
+    assert render("[{{ v|isodatetime }}]", v=datetime.date(2026, 3, 1)) == "[]"  # a date has no time of day

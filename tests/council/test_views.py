@@ -329,3 +329,22 @@ def test_the_meeting_page_lists_each_partys_stance_absence_and_escaped_reason(
     client.cookies["django_language"] = "en"
     english = client.get(reverse("council:meeting-detail", args=[vr_meeting.pk])).text
     assert "<td>Absent</td>" in english and "<td>Objects</td>" in english
+
+
+def test_a_meeting_with_a_deferred_item_and_a_correction_stays_within_the_query_budget(
+    client, signed, secretariat, django_assert_max_num_queries
+):
+    later = MeetingFactory(starts_at=signed.starts_at.replace(month=9), created_by=secretariat)
+    earlier = MeetingFactory(starts_at=signed.starts_at.replace(month=4), created_by=secretariat)
+    deferred = services.item_add(
+        meeting=earlier, user=secretariat, initiative=proposed_initiative(user=secretariat, title="Bordlagd")
+    )
+    services.item_defer(item=deferred, user=secretariat, to_meeting=later, reason="Mer underlag behövs.")
+    services.item_add(
+        meeting=later, user=secretariat, title="Rättelse av § 1", corrects=signed.paragraphs.get(number=1)
+    )
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("council:meeting-detail", args=[later.pk])).text
+    assert f"<dd>{earlier}</dd>" in page  # deferred from, named with its body and date
+    assert f"§ 1 ({signed.starts_at.year})" in page  # what the correction corrects
