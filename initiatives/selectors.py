@@ -378,9 +378,7 @@ def initiative_history(*, initiative: Initiative) -> list[HistoryEntry]:
         AreaAlignment,
         lambda r: f"{_('Insatsområde')}: {areas.get(r.action_area_id, '')}",
     )
-    entries += _entries_for(
-        related(Attachment), Attachment, lambda r: f"{_('Bilaga')}: {r.original_name}"
-    )
+    entries += _entries_for(related(Attachment), Attachment, lambda r: f"{_('Bilaga')}: {r.original_name}")
     entries += _entries_for(related(Preparation), Preparation, lambda r: str(_("Beredning")))
     entries += _entries_for(related(Message), Message, lambda r: str(_("Meddelande")))
     entries.sort(key=lambda e: e.when, reverse=True)
