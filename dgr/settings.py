@@ -108,7 +108,7 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, con
 # running it (0.8 ms against 0.05 ms on the initiative page's council panel). Needs a direct connection
 # or a pooler in session mode. DGR_PREPARED_STATEMENTS=0 turns it off (for a transaction-mode pooler).
 if os.environ.get("DGR_PREPARED_STATEMENTS", "1") != "0":
-    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 if os.environ.get("DGR_TEST_DATABASE_NAME"):
     # Lets several checkouts share one server without their test databases colliding.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DGR_TEST_DATABASE_NAME"]}
