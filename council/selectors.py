@@ -5,8 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -225,10 +227,15 @@ class StanceLine:
 
 def initiative_panel_context(initiative, user) -> dict | None:
     """The initiative page's council panel: its meetings, stances and outcomes (what the user may see).
-    Two queries; the stances as plain lines (a party's name, its stance, its reason) in the agreement's
-    order of the parties."""
+    One query: each item carries its stances as plain lines (a party's name, its stance, its reason) in
+    the agreement's order of the parties."""
     if not user or not user.is_authenticated:
         return None
+    stances = (
+        Stance.objects.filter(item=OuterRef("pk"))
+        .order_by(*agreement_order("party__"))
+        .values(line=JSONObject(party="party__name", kind="kind", reason="reason"))
+    )
     items = list(
         AgendaItem.objects.filter(initiative=initiative, meeting__in=Meeting.objects.visible_to(user))
         .select_related("meeting__body", "paragraph", "position", "proposal")
@@ -244,19 +251,13 @@ def initiative_panel_context(initiative, user) -> dict | None:
             "position__supported_amount",
             "proposal__proposed_amount",
         )
+        .annotate(stance_list=ArraySubquery(stances))
         .order_by("meeting__starts_at", "order")
     )
     if not items:
         return None
-    lines = defaultdict(list)
-    for item_id, party_name, kind, reason in (
-        Stance.objects.filter(item__in=items)
-        .order_by(*agreement_order("party__"))
-        .values_list("item_id", "party__name", "kind", "reason")
-    ):
-        lines[item_id].append(StanceLine(party_name, kind, reason))
     for item in items:
-        item.stance_lines = lines.get(item.pk, [])
+        item.stance_lines = [StanceLine(s["party"], s["kind"], s["reason"]) for s in item.stance_list]
     return {"council_items": items, "initiative": initiative}
 
 

@@ -1,5 +1,6 @@
 """Reads for the initiative pages: pre-joined querysets whose query count does not grow with data."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -247,12 +248,6 @@ def _display(model, name: str, value) -> str:
         model_field = model._meta.get_field(name)
     except Exception:
         model_field = None
-    if isinstance(value, list):  # m2m rows from simple-history: [{"party": id, ...}]
-        from people.models import Party
-
-        ids = [row.get("party") for row in value if isinstance(row, dict)]
-        names = dict(Party.objects.filter(pk__in=ids).values_list("pk", "name"))
-        return ", ".join(sorted(names.get(i, str(i)) for i in ids))
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -272,14 +267,21 @@ def _label(model, name: str) -> str:
         return name
 
 
-def _entries_for(records, model, what) -> list[HistoryEntry]:
+def _entries_for(records, model, what, sets=None) -> list[HistoryEntry]:
+    """`sets`: {label: {history_id: text}} for many-to-many fields, read in one query by the caller;
+    simple-history's own diff_against would ask the database twice per record for them."""
+    sets = sets or {}
     previous = {}
     entries = []
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         before = previous.get(record.id)
         changes = []
         if before is not None and record.history_type == "~":
-            delta = record.diff_against(before)
+            delta = record.diff_against(before, excluded_fields=[name for name, _label in sets])
+            for (_name, label), texts in sets.items():
+                old, new = texts.get(before.history_id, ""), texts.get(record.history_id, "")
+                if old != new:
+                    changes.append(FieldChange(str(label), old, new))
             for change in delta.changes:
                 if change.field in HIDDEN_HISTORY_FIELDS:
                     continue
@@ -298,6 +300,9 @@ def _entries_for(records, model, what) -> list[HistoryEntry]:
                 text = _display(model, model_field.name, value)
                 if text:
                     changes.append(FieldChange(str(model_field.verbose_name), "", text))
+            for (_name, label), texts in sets.items():
+                if texts.get(record.history_id):
+                    changes.append(FieldChange(str(label), "", texts[record.history_id]))
         previous[record.id] = record
         if record.history_type == "~" and not changes:
             continue
@@ -356,6 +361,17 @@ def reason_label(reason: str) -> str:
     return reason
 
 
+def _co_parties(records) -> dict[int, str]:
+    """Each historical record's co-sponsoring parties as one text (names in Swedish order), one query."""
+    names = defaultdict(list)
+    rows = Initiative.history.model.co_parties.model.objects.filter(
+        history__in=[r.history_id for r in records]
+    ).values_list("history_id", "party__name")
+    for history_id, name in rows:
+        names[history_id].append(name)
+    return {history_id: ", ".join(sorted(n, key=swedish_sort_key)) for history_id, n in names.items()}
+
+
 def initiative_history(*, initiative: Initiative) -> list[HistoryEntry]:
     """Who changed what and when, field by field, across the initiative and its parts, newest first."""
     from initiatives.models import Preparation
@@ -363,20 +379,21 @@ def initiative_history(*, initiative: Initiative) -> list[HistoryEntry]:
     def related(model):
         return model.history.filter(initiative_id=initiative.pk).select_related("history_user")
 
+    records = list(Initiative.history.filter(id=initiative.pk).select_related("history_user"))
     entries = _entries_for(
-        Initiative.history.filter(id=initiative.pk).select_related("history_user"),
+        records,
         Initiative,
         lambda r: str(_("Initiativet")),
+        sets={("co_parties", Initiative._meta.get_field("co_parties").verbose_name): _co_parties(records)},
     )
     entries += _entries_for(related(BudgetYear), BudgetYear, lambda r: f"{_('Budget')} {r.year}")
     entries += _entries_for(
         related(CoFinancing), CoFinancing, lambda r: f"{_('Medfinansiering')} {r.year} {r.funder}"
     )
-    areas = dict(ActionArea.objects.values_list("pk", "name"))
     entries += _entries_for(
-        related(AreaAlignment),
+        related(AreaAlignment).select_related("action_area"),
         AreaAlignment,
-        lambda r: f"{_('Insatsområde')}: {areas.get(r.action_area_id, '')}",
+        lambda r: f"{_('Insatsområde')}: {r.action_area.name}",
     )
     entries += _entries_for(related(Attachment), Attachment, lambda r: f"{_('Bilaga')}: {r.original_name}")
     entries += _entries_for(related(Preparation), Preparation, lambda r: str(_("Beredning")))

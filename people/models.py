@@ -105,6 +105,8 @@ class User(AbstractUser):
         """The user's roles, read once per request (predicates ask many times)."""
         if not self.is_active:
             return frozenset()
+        if "role_list" in self.__dict__:  # read with the user by people.backends.PartyAwareModelBackend
+            return frozenset(self.role_list)
         return frozenset(self.groups.values_list("name", flat=True))
 
     def has_role(self, *roles: str) -> bool:

@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -495,6 +496,42 @@ def test_the_history_page_shows_field_by_field_who_and_when(client, initiator, s
     assert str(secretariat) in page and str(initiator) in page
     assert "Komplettering begärd" in page and "Under beredning" in page
     assert "Inlämnat" in page and "complement requested" not in page  # reasons in Swedish
+
+
+def test_the_history_shows_co_party_changes_with_a_fixed_number_of_queries(
+    client, initiator, secretariat, django_assert_max_num_queries
+):
+    from people.models import Party
+
+    initiative = initiative_draft(initiator)
+    eda, arvika, torsby = (Party.objects.get(slug=slug) for slug in ("eda", "arvika", "torsby"))
+    url = reverse("initiatives:initiative-history", args=[initiative.pk])
+    client.force_login(secretariat)
+
+    def edit(co_parties):
+        services.initiative_update(initiative=initiative, user=initiator, data={}, co_parties=co_parties)
+
+    edit([eda, torsby])
+    services.initiative_submit(initiative=initiative, user=initiator, token=initiative.submission_token)
+    with django_assert_max_num_queries(12) as few:
+        page = client.get(url).content.decode()
+    assert "Eda, Torsby" in page
+    services.initiative_request_complement(initiative=initiative, user=secretariat, message="Fler parter?")
+    for co_parties in ([arvika, eda], [arvika, eda, torsby], [torsby]):
+        edit(co_parties)
+    with django_assert_max_num_queries(12) as many:
+        page = client.get(url).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    rows = re.findall(r"<th scope=\"row\">Medverkande parter</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page)
+    # Newest first, before and after in Swedish order. Replacing Torsby by Arvika is two recorded steps
+    # (the removal, then the addition), as the audit trail keeps them.
+    assert rows == [
+        ("Arvika, Eda, Torsby", "Torsby"),
+        ("Arvika, Eda", "Arvika, Eda, Torsby"),
+        ("Eda", "Arvika, Eda"),
+        ("Eda, Torsby", "Eda"),
+        ("–", "Eda, Torsby"),
+    ]
 
 
 def _many(initiator, secretariat, n):

@@ -41,3 +41,25 @@ def test_people_sort_in_swedish_order(karlstad):
         UserFactory(last_name=last, first_name="A", party=karlstad)
     ordered = [u.last_name for u in User.objects.in_swedish_order().filter(party=karlstad)]
     assert ordered == ["Andersson", "berg", "Zetterlund", "Åberg", "Ängström", "Öberg"]
+
+
+def test_the_login_backend_reads_the_users_party_and_roles_in_one_query(
+    django_assert_num_queries, initiator, secretariat
+):
+    from django.contrib.auth.models import Group
+
+    from people.backends import PartyAwareModelBackend
+    from people.roles import Role
+
+    backend = PartyAwareModelBackend()
+    secretariat.groups.add(Group.objects.get(name=Role.FINANCE))
+    with django_assert_num_queries(1):
+        user = backend.get_user(secretariat.pk)
+        assert user.party.name and user.role_names == {Role.SECRETARIAT, Role.FINANCE}
+        assert user.has_role(Role.FINANCE) and not user.has_role(Role.ADMINISTRATOR)
+    secretariat.groups.clear()
+    with django_assert_num_queries(1):
+        assert backend.get_user(secretariat.pk).role_names == frozenset()  # no roles: an empty set
+    initiator.is_active = False
+    initiator.save()
+    assert backend.get_user(initiator.pk) is None

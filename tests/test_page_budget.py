@@ -1,0 +1,73 @@
+"""Every page each demo user can reach by following links stays within the query budget (12 per page),
+on the demo story's data. The apps' own tests hold their main pages to it at two data sizes; this
+crawl makes sure no page was left out."""
+
+import io
+import re
+from collections import deque
+from html import unescape
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+from people.demo import DEMO_USERS
+from people.models import User
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 12
+PER_ROUTE = 3  # pages of the same kind (the same view with other ids) checked per user
+SKIP_PREFIXES = ("/admin/", "/logga-ut/", "/i18n/", "/static/", "/media/")
+DOWNLOAD = re.compile(r"\.(pdf|xlsx|csv|se|si|zip)$|/(pdf|excel|csv|sie[^/]*|ladda-ner)/?$")
+LINK = re.compile(r'href="(/[^"]*)"')
+
+
+def crawl(client, *, limit=400):
+    """Yield (path, status, queries) for the pages reachable from the start page by GET links."""
+    seen, per_route = set(), {}
+    queue = deque(["/"])
+    while queue and len(seen) < limit:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            route = resolve(urlsplit(path).path).route
+        except Resolver404:
+            continue
+        per_route[route] = per_route.get(route, 0) + 1
+        if per_route[route] > PER_ROUTE:
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        yield path, response.status_code, len(queries)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in LINK.findall(response.content.decode()):
+            target = urldefrag(unescape(href)).url
+            if target.startswith(SKIP_PREFIXES) or DOWNLOAD.search(urlsplit(target).path):
+                continue
+            if target not in seen:
+                queue.append(target)
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True  # the demo loader refuses to run in production
+    call_command("demo_data", stdout=io.StringIO())
+    settings.DEBUG = False
+
+
+@pytest.mark.parametrize("username", [user[0] for user in DEMO_USERS] + ["vr-torsby"])
+def test_every_reachable_page_keeps_to_the_query_budget(client, demo, username):
+    client.force_login(User.objects.get(username=username))
+    pages = list(crawl(client))
+    assert len(pages) > 10, pages  # the crawl found the application, not just the start page
+    errors = [(path, status) for path, status, _ in pages if status >= 400]  # a link to a refused page
+    assert not errors, errors
+    over = [(path, queries) for path, status, queries in pages if queries > BUDGET]
+    assert not over, over
