@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +124,16 @@ def agenda(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.items.select_related("initiative", "initiative__party").order_by("order"))
 
 
+# An initiative's long texts, which no council page shows.
+INITIATIVE_TEXTS = (
+    "summary",
+    "description",
+    "whole_varmland_motivation",
+    "transport_plan_motivation",
+    "search_document",
+)
+
+
 def meeting_page(*, meeting: Meeting) -> MeetingPage:
     parties = parties_with_attendance(meeting=meeting)
     attendance = {
@@ -135,17 +145,20 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
     }
     items = list(
         # Joined: what every item has. Fetched apart: the rules version (the same few rows for all
-        # items) and the rare deferral and correction (no query when no item has one). A join of nine
-        # tables costs PostgreSQL more to plan than the three small lookups cost to run.
+        # items) and, only when an item has one, the rare deferral and correction. A join of nine
+        # tables cost PostgreSQL more to plan than the small lookups cost to run.
         meeting.items.select_related("initiative", "initiative__party", "paragraph", "proposal", "position")
-        .prefetch_related(
-            "rules",
-            Prefetch("deferred_from", queryset=AgendaItem.objects.select_related("meeting__body")),
-            "corrects",
-            "documents",
-        )
+        # The page names an item's initiative by its number and party; its long texts stay behind.
+        .defer(*(f"initiative__{name}" for name in INITIATIVE_TEXTS))
+        .prefetch_related("rules", "documents")
         .order_by("order")
     )
+    if any(item.deferred_from_id for item in items):
+        prefetch_related_objects(
+            items, Prefetch("deferred_from", queryset=AgendaItem.objects.select_related("meeting__body"))
+        )
+    if any(item.corrects_id for item in items):
+        prefetch_related_objects(items, "corrects")
     # 17 parties × every item: plain values, not model instances (the page's largest part).
     stances = defaultdict(dict)
     for item_id, party_id, kind, reason in Stance.objects.filter(item__meeting=meeting).values_list(
