@@ -62,9 +62,14 @@ def demo(settings):
     settings.DEBUG = False
 
 
-@pytest.mark.parametrize("username", [user[0] for user in DEMO_USERS] + ["vr-torsby"])
-def test_every_reachable_page_keeps_to_the_query_budget(client, demo, username):
+@pytest.mark.parametrize(
+    ("username", "language"),
+    [(user[0], "sv") for user in DEMO_USERS] + [("vr-torsby", "sv"), ("vrag", "en"), ("karlstad", "en")],
+)
+def test_every_reachable_page_keeps_to_the_query_budget(client, demo, username, language):
+    client.cookies["django_language"] = language  # in English too: every page renders in both
     client.force_login(User.objects.get(username=username))
+    assert f'<html lang="{language}"' in client.get("/").content.decode()
     pages = list(crawl(client))
     assert len(pages) > 10, pages  # the crawl found the application, not just the start page
     errors = [(path, status) for path, status, _ in pages if status >= 400]  # a link to a refused page
