@@ -1,11 +1,23 @@
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
+from django.utils import translation
 
 from council.reference import ensure_council_reference
 from initiatives.reference import ensure_action_areas
 from people.reference import ensure_parties, ensure_roles
 from people.roles import Role
 from tests.factories import UserFactory, party
+
+
+@pytest.fixture(autouse=True)
+def _swedish():
+    """Every test starts in Swedish, the interface's default. A request in English leaves English active
+    in the thread afterwards (as Django's own locale middleware does), which would otherwise decide the
+    language of whatever test runs next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
