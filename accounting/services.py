@@ -36,6 +36,7 @@ from accounting.models import (
     VerificationLine,
     YearBalance,
 )
+from core.language import in_swedish
 from core.money import ORE, format_amount
 from council.models import Position
 from initiatives.models import Initiative, Status
@@ -232,9 +233,9 @@ def fund_create(
     fund.full_clean()
     fund._history_user = user
     fund.save()
-    settlement = Account(
-        fund=fund, code="1680", name=_("Avräkning med Region Värmland"), kind=Account.Kind.SETTLEMENT
-    )
+    with in_swedish():  # the chart of accounts is the region's, in Swedish
+        name = _("Avräkning med Region Värmland")
+    settlement = Account(fund=fund, code="1680", name=name, kind=Account.Kind.SETTLEMENT)
     settlement._history_user = user
     settlement.save()
     for number, (part_name, origin) in enumerate(parts, start=1):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.language import in_swedish
 from core.money import format_amount
 from council import permissions
 from council.consensus import Rules, compute_outcome
@@ -232,17 +233,15 @@ def meeting_publish_agenda(*, meeting: Meeting, user: User) -> Meeting:
     if meeting.body.takes_positions:
         # Värmlandsrådet's representatives get the notice (kallelse); VRAU's members are not modelled.
         when = f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"
-        _notify(
-            User.objects.filter(groups__name=Role.COUNCIL_REPRESENTATIVE, is_active=True),
-            _("Kallelse: %(body)s %(when)s") % {"body": meeting.body.name, "when": when},
-            _("Kallelse och föredragningslista till %(body)s %(when)s, %(place)s: %(path)s")
-            % {
+        with in_swedish():
+            subject = _("Kallelse: %(body)s %(when)s") % {"body": meeting.body.name, "when": when}
+            body = _("Kallelse och föredragningslista till %(body)s %(when)s, %(place)s: %(path)s") % {
                 "body": meeting.body.name,
                 "when": when,
                 "place": meeting.place,
                 "path": _meeting_path(meeting),
-            },
-        )
+            }
+        _notify(User.objects.filter(groups__name=Role.COUNCIL_REPRESENTATIVE, is_active=True), subject, body)
     return meeting
 
 
@@ -329,6 +328,7 @@ def _party_names(party_ids) -> str:
     return ", ".join(names[p] for p in party_ids)
 
 
+@in_swedish()
 def _describe(result, stances: dict, rules: RulesOfProcedure) -> str:
     counts = {kind: sum(1 for k in stances.values() if k == kind) for kind in StanceKind.values}
     tally = _("%(supports)d står bakom, %(aside)d avstår, %(objects)d motsätter sig, %(conflict)d jäv") % {
@@ -475,9 +475,10 @@ def proposal_record(*, item: AgendaItem, proposed_amount: Decimal, text: str, us
     )
     _save(proposal, user=user, reason="förslag till Värmlandsrådet")
     item.outcome = Outcome.PROPOSED
-    item.outcome_detail = _("VRAU föreslår att Värmlandsrådet står bakom initiativet med %(amount)s.") % {
-        "amount": format_amount(proposed_amount)
-    }
+    with in_swedish():
+        item.outcome_detail = _("VRAU föreslår att Värmlandsrådet står bakom initiativet med %(amount)s.") % {
+            "amount": format_amount(proposed_amount)
+        }
     item.statement = text.strip()
     item.rules = rules_in_force(body=meeting.body, on=timezone.localdate(meeting.starts_at))
     item.decided_at = timezone.now()
@@ -501,7 +502,8 @@ def item_note(*, item: AgendaItem, statement: str, user: User) -> AgendaItem:
     if not statement.strip():
         raise ValidationError({"statement": _("Skriv vad som noterades.")}, code="required")
     item.outcome = Outcome.NOTED
-    item.outcome_detail = _("Noterat.")
+    with in_swedish():
+        item.outcome_detail = _("Noterat.")
     item.statement = statement.strip()
     item.decided_at = timezone.now()
     _save(item, user=user, reason="noterat")
@@ -527,12 +529,13 @@ def item_defer(
             {"to_meeting": _("Välj ett senare sammanträde i samma organ.")}, code="bad_meeting"
         )
     item.outcome = Outcome.DEFERRED
-    item.outcome_detail = (
-        _("Bordlagt till sammanträdet %(date)s.")
-        % {"date": f"{timezone.localtime(to_meeting.starts_at):%Y-%m-%d}"}
-        if to_meeting
-        else _("Bordlagt till ett senare sammanträde.")
-    )
+    with in_swedish():
+        item.outcome_detail = (
+            _("Bordlagt till sammanträdet %(date)s.")
+            % {"date": f"{timezone.localtime(to_meeting.starts_at):%Y-%m-%d}"}
+            if to_meeting
+            else _("Bordlagt till ett senare sammanträde.")
+        )
     item.statement = reason.strip()
     item.decided_at = timezone.now()
     _save(item, user=user, reason="bordlagt")
@@ -591,12 +594,12 @@ def meeting_hold(*, meeting: Meeting, adjusters: list[User], user: User) -> Meet
         _save(MinutesAdjuster(meeting=meeting, user=adjuster), user=user, reason="justerare vald")
     meeting.status = MeetingStatus.HELD
     _save(meeting, user=user, reason="sammanträdet genomfört")
-    _notify(
-        adjusters,
-        _("Justera protokollet: %(meeting)s") % {"meeting": meeting},
-        _("Du är vald justerare. Läs och justera protokollet i DGR: %(path)s")
-        % {"path": _meeting_path(meeting)},
-    )
+    with in_swedish():
+        subject = _("Justera protokollet: %(meeting)s") % {"meeting": meeting}
+        body = _("Du är vald justerare. Läs och justera protokollet i DGR: %(path)s") % {
+            "path": _meeting_path(meeting)
+        }
+    _notify(adjusters, subject, body)
     return meeting
 
 

@@ -343,6 +343,7 @@ REASON_LABELS = {
     "alignment removed": _("Koppling till insatsområde borttagen"),
     "message": _("Meddelande"),
     "withdrawn": _("Återkallat"),
+    "final report approved": _("Slutrapporten godkänd"),
 }
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.language import in_swedish
 from core.money import format_amount
 from initiatives import permissions
 from initiatives.models import (
@@ -99,6 +100,7 @@ def initiative_transition(
     return locked
 
 
+@in_swedish()
 def _notify_transition(initiative_pk: int, previous: str, to: str) -> None:
     """E-mail those concerned, after commit: the party's initiators and the one who created it, and on
     submission the secretariat."""
@@ -640,6 +642,7 @@ def message_post(*, initiative: Initiative, user: User, body: str) -> Message:
     return message
 
 
+@in_swedish()
 def _notify_message(message_pk: int) -> None:
     message = Message.objects.select_related("initiative", "initiative__party", "author").get(pk=message_pk)
     initiative = message.initiative
@@ -806,7 +809,7 @@ def outcome_report_review(*, report, user: User, approve: bool, comment: str = "
             initiative=locked.initiative,
             to=Status.COMPLETED,
             user=user,
-            reason=_("Slutrapporten godkänd"),
+            reason="final report approved",
         )
     transaction.on_commit(lambda: _notify_outcome(locked.pk))
     return locked
@@ -820,6 +823,7 @@ def _outcome_recipients(initiative: Initiative) -> list[str]:
     return sorted(recipients)
 
 
+@in_swedish()
 def _notify_outcome(report_pk: int) -> None:
     from initiatives.models import OutcomeReport, OutcomeReview
 
@@ -848,6 +852,7 @@ def _notify_outcome(report_pk: int) -> None:
     )
 
 
+@in_swedish()  # the reminders go to everyone concerned, and run from a command
 def outcome_reminders_send(*, today, user: User) -> int:
     """E-mail the initiators of every report due within REMIND_DAYS_BEFORE days or overdue. Idempotent per
     report and day: a reminder row (unique per initiative, report and day) is written in the same

@@ -322,3 +322,18 @@ def test_prepared_initiatives_are_ready_for_the_council_with_the_proposal(initia
     assert ready == [prepared]
     assert ready[0].preparation.proposed_position == "support"
     assert ready[0].preparation.proposed_amount == Decimal("500000.00")
+
+
+def test_mails_are_written_in_swedish_whatever_language_the_actor_reads(
+    initiator, secretariat, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    draft = initiative_draft(initiator)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.initiative_submit(initiative=draft, user=initiator, token=draft.submission_token)
+        services.message_post(initiative=draft, user=initiator, body="Fråga om tidplan.")
+        assert str(Status.SUBMITTED.label) == "Under preparation"  # the actor does read English
+    transition, message = mail.outbox[-2:]
+    assert "Under beredning" in transition.subject and "har gått från" in transition.body
+    assert "nytt meddelande" in message.subject
