@@ -26,6 +26,7 @@ from council.models import (
     StanceKind,
 )
 from initiatives.models import Initiative, Status
+from initiatives.selectors import LIST_DEFERRED
 from people.models import Party, agreement_order
 
 
@@ -124,16 +125,6 @@ def agenda(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.items.select_related("initiative", "initiative__party").order_by("order"))
 
 
-# An initiative's long texts, which no council page shows.
-INITIATIVE_TEXTS = (
-    "summary",
-    "description",
-    "whole_varmland_motivation",
-    "transport_plan_motivation",
-    "search_document",
-)
-
-
 def meeting_page(*, meeting: Meeting) -> MeetingPage:
     parties = parties_with_attendance(meeting=meeting)
     attendance = {
@@ -149,7 +140,7 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         # tables cost PostgreSQL more to plan than the small lookups cost to run.
         meeting.items.select_related("initiative", "initiative__party", "paragraph", "proposal", "position")
         # The page names an item's initiative by its number and party; its long texts stay behind.
-        .defer(*(f"initiative__{name}" for name in INITIATIVE_TEXTS))
+        .defer(*(f"initiative__{name}" for name in (*LIST_DEFERRED, "summary")))
         .prefetch_related("rules", "documents")
         .order_by("order")
     )

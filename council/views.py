@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.language import in_swedish
 from core.pdf import render_pdf
 from council import permissions, selectors, services
 from council.forms import (
@@ -357,7 +358,7 @@ def document_download(request, pk, document_pk):
 
 
 def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
-    with translation.override("sv"):
+    with in_swedish():
         html = render_to_string(template, {**context, "generated_at": timezone.localtime()}, request=request)
         pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")

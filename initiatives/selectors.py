@@ -268,8 +268,8 @@ def _label(model, name: str) -> str:
 
 
 def _entries_for(records, model, what, sets=None) -> list[HistoryEntry]:
-    """`sets`: {label: {history_id: text}} for many-to-many fields, read in one query by the caller;
-    simple-history's own diff_against would ask the database twice per record for them."""
+    """`sets`: {(field name, label): {history_id: text}} for many-to-many fields, read in one query by
+    the caller; simple-history's own diff_against would ask the database twice per record for them."""
     sets = sets or {}
     previous = {}
     entries = []

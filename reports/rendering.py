@@ -2,15 +2,16 @@
 fetcher, embedded fonts, PDF/A-3a). Always rendered in Swedish, whatever the user's language."""
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.language import in_swedish
 from core.pdf import render_pdf
 from reports import selectors
 
 
 def balance_html(report: selectors.BalanceReport) -> str:
-    with translation.override("sv"):
+    with in_swedish():
         title = _("Balansrapport %(year)s – %(fund)s") % {"year": report.year, "fund": report.fund_name}
         return render_to_string(
             "reports/pdf/balance_report.html",
@@ -19,7 +20,7 @@ def balance_html(report: selectors.BalanceReport) -> str:
 
 
 def outcome_html(report: selectors.OutcomeReport) -> str:
-    with translation.override("sv"):
+    with in_swedish():
         title = _("Utfallsrapport %(year)s – %(fund)s") % {"year": report.year, "fund": report.fund_name}
         return render_to_string(
             "reports/pdf/outcome_report.html",
