@@ -27,13 +27,15 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def docx_bytes(*, complete=True) -> bytes:
+    """The same bytes on every call: the entries carry a fixed time (zipfile would stamp the current
+    second, and a test comparing two calls failed when a second ticked between them)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        if complete:
-            archive.writestr("word/document.xml", "<w:document/>")
-        else:
-            archive.writestr("other.txt", "not office")
+        for name, text in (
+            ("[Content_Types].xml", "<Types/>"),
+            ("word/document.xml", "<w:document/>") if complete else ("other.txt", "not office"),
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
