@@ -5,18 +5,22 @@ journal, commitments and snapshots are read-only here as they are in the databas
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounting.models import (
     Account,
     CapitalPart,
     Commitment,
     Decision,
+    DelegationPoint,
     FiscalYear,
     Fund,
     Verification,
     VerificationLine,
 )
+from core.admin import HistoryAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,7 +34,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, HistoryAdmin):
     pass
 
 
@@ -57,8 +61,25 @@ class AccountAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["reference", "decided_on", "initiative", "maker_name", "amount"]
+    list_display = ["reference", "decided_on", "initiative", "maker_name", "outcome", "amount"]
     raw_id_fields = ["initiative"]
+    # The file's own URL would point under MEDIA_ROOT, which is never served: link the checking view.
+    exclude = ["document"]
+    readonly_fields = ["document_download"]
+
+    @admin.display(description=_("beslutsdokument"))
+    def document_download(self, decision):
+        if not decision.document:
+            return "–"
+        url = reverse("accounting:decision-document", args=[decision.pk])
+        return format_html('<a href="{}">{}</a>', url, decision.document_name or _("Ladda ner"))
+
+
+@admin.register(DelegationPoint)
+class DelegationPointAdmin(ReadOnlyHistoryAdmin):
+    """Read and follow the history here; points are added and ended on the register's page."""
+
+    list_display = ["code", "maker_name", "amount_limit", "valid_from", "valid_to"]
 
 
 @admin.register(Commitment)

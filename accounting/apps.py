@@ -7,9 +7,11 @@ class AccountingConfig(AppConfig):
     verbose_name = _("Fonden och huvudboken")
 
     def ready(self):
-        from accounting import permissions, selectors
-        from core import panels
+        from accounting import permissions, selectors, services
+        from core import integrity, panels
+        from core.history import register_history_sources
         from core.navigation import NavEntry, register
+        from initiatives.selectors import register_list_amounts, register_timeline_dates
 
         register(
             NavEntry(
@@ -32,7 +34,20 @@ class AccountingConfig(AppConfig):
                 order=410,
             )
         )
+        register_history_sources("initiative", selectors.initiative_history_sources)
+        register_list_amounts(selectors.initiative_list_amounts)
+        register_timeline_dates(selectors.initiative_timeline_dates)
         panels.register(
             "initiative-detail",
             panels.Panel("accounting/initiative_panel.html", selectors.initiative_panel_context, order=300),
         )
+        panels.register(
+            "agreement", panels.Panel("accounting/agreement_panel.html", selectors.agreement_panel_context)
+        )
+        integrity.register("ledger", services.ledger_problems)
+        from initiatives.services import register_completion_step
+
+        register_completion_step(services.initiative_completion_release)
+        from accounting.todo import register_todos
+
+        register_todos()

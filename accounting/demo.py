@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from accounting import services
-from accounting.models import Fund, Verification
+from accounting.models import DelegationPoint, Fund, Verification
 from initiatives.models import Initiative, Status
 from people.models import User
 
@@ -31,6 +31,57 @@ KLIMAT = "Klimatanpassning av Klarälvens stränder"
 BESOK = "Besöksnäring i norra Värmland"
 LARARE = "Gemensam rekryteringskampanj för lärare"
 LADDNING = "Laddinfrastruktur längs E18"
+
+
+# Region Värmland's delegation order for the fund, as the register holds it (issue 12): the regional
+# development committee up to 10 MSEK, the regional director up to 5 MSEK; in 2025 the director's limit
+# was lowered to 3 MSEK (a new version, so the 2022 decision keeps the terms it was taken under).
+REGISTER = [
+    (
+        "1.4",
+        "Beslut om medel ur DGR till ett tillstyrkt initiativ",
+        "committee",
+        "Regionala utvecklingsnämnden",
+        "10000000",
+        date(2022, 1, 1),
+    ),
+    (
+        "3.2.1",
+        "Beslut om medel ur DGR till ett tillstyrkt initiativ",
+        "delegate",
+        "Regiondirektören",
+        "5000000",
+        date(2022, 1, 1),
+    ),
+    (
+        "3.2.1",
+        "Beslut om medel ur DGR till ett tillstyrkt initiativ",
+        "delegate",
+        "Regiondirektören",
+        "3000000",
+        date(2025, 1, 1),
+    ),
+]
+
+
+def register(finance: User) -> list:
+    """The demo register, made once (its versions follow each other, the last one current)."""
+    if DelegationPoint.objects.exists():
+        return list(DelegationPoint.objects.valid_on(date(2022, 1, 1)))
+    first = []
+    for code, description, kind, maker, limit, valid_from in REGISTER:
+        point = services.delegation_point_add(
+            code=code,
+            description=description,
+            maker_kind=kind,
+            maker_name=maker,
+            amount_limit=D(limit),
+            valid_from=valid_from,
+            user=finance,
+        )
+        if valid_from.year == 2022:
+            first.append(point)
+    return first
 
 
 def load(*, password: str, stdout) -> None:
@@ -56,14 +107,16 @@ def load(*, password: str, stdout) -> None:
     def post(fn, **kwargs):
         return fn(user=finance, **kwargs)
 
-    def decide(initiative, when, reference, amount, maker=("board", "Regionstyrelsen", "2.1")):
+    points = {point.code: point for point in register(finance)}
+
+    def decide(initiative, when, reference, amount, maker=("board", "Regionstyrelsen", None)):
         return post(
             services.decision_record,
             fund=fund,
             initiative=initiative,
             maker_kind=maker[0],
             maker_name=maker[1],
-            delegation_point=maker[2],
+            delegation_point=points.get(maker[2]),
             decided_on=when,
             reference=reference,
             amount=D(amount),

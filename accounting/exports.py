@@ -79,7 +79,7 @@ def journal_workbook(fund, verifications) -> Workbook:
         for line in verification.lines.all():
             sheet.append(
                 [
-                    f"{verification.series}{verification.number} ({verification.fiscal_year.year})",
+                    verification.number_label,
                     verification.booking_date,
                     str(kinds.get(verification.kind, verification.kind)),
                     verification.text,

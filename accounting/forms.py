@@ -2,26 +2,27 @@
 made when the form is rendered, so a double click or a resent form posts once."""
 
 import uuid
+from decimal import Decimal
 
-import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounting.models import Account, CapitalPart, Decision, Fund, Kind
-from core.money import AmountField
+from accounting.models import Account, CapitalPart, Decision, DelegationPoint, Fund, Kind
+from core import uploads
+from core.forms import ISO_DATE, DateInput
+from core.money import AmountField, format_amount
+from core.services import KEY_USED_FOR_ANOTHER_REQUEST
+from council.forms import ObjectChoiceField
 from initiatives.models import Initiative, parse_registration_number
-
-ISO = ["%Y-%m-%d"]
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 def date_field(label, **kwargs) -> forms.DateField:
     return forms.DateField(
         label=label,
-        input_formats=ISO,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=ISO_DATE,
+        widget=DateInput(),
         help_text=kwargs.pop("help_text", _("ÅÅÅÅ-MM-DD")),
         **kwargs,
     )
@@ -39,6 +40,11 @@ class PostingForm(forms.Form):
 
     def apply_service_error(self, error: ValidationError, amount_field: str = "amount") -> None:
         """Put the service's refusal next to the field it concerns (or above the form)."""
+        if getattr(error, "code", None) == KEY_USED_FOR_ANOTHER_REQUEST:
+            # The form was sent before with other content and that stands. The message asks the person to
+            # look again; a fresh key lets a deliberate new request through on the next press.
+            self.data = self.data.copy()
+            self.data["idempotency_key"] = str(uuid.uuid4())
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
                 target = name if name in self.fields else (amount_field if name == "amount" else None)
@@ -50,7 +56,9 @@ class PostingForm(forms.Form):
 
 
 class CapitalForm(PostingForm):
-    capital_part = forms.ModelChoiceField(label=_("Kapitaldel"), queryset=CapitalPart.objects.none())
+    capital_part = forms.ModelChoiceField(
+        label=_("Kapitaldel"), queryset=CapitalPart.objects.none(), empty_label=_("Välj kapitaldel")
+    )
     amount = AmountField(label=_("Belopp (kr)"), help_text=_("Till exempel 1 250 000,50."))
     booking_date = date_field(_("Bokföringsdag"))
     text = forms.CharField(label=_("Verifikationstext"), max_length=200, initial=_("Kapitaltillskott"))
@@ -61,53 +69,123 @@ class CapitalForm(PostingForm):
 
 
 class TransferForm(PostingForm):
-    from_part = forms.ModelChoiceField(label=_("Från kapitaldel"), queryset=CapitalPart.objects.none())
-    to_part = forms.ModelChoiceField(label=_("Till kapitaldel"), queryset=CapitalPart.objects.none())
+    from_part = ObjectChoiceField(label=_("Från kapitaldel"), empty_label=_("Välj kapitaldel"))
+    to_part = ObjectChoiceField(label=_("Till kapitaldel"), empty_label=_("Välj kapitaldel"))
     amount = AmountField(label=_("Belopp (kr)"))
     booking_date = date_field(_("Bokföringsdag"))
     text = forms.CharField(
         label=_("Verifikationstext"), max_length=200, initial=_("Överföring mellan kapitaldelar")
     )
 
-    def __init__(self, *args, fund: Fund, **kwargs):
+    def __init__(self, *args, available: dict[CapitalPart, Decimal], **kwargs):
+        """`available`: each capital part of the fund (in order) with what it has available, shown in its
+        choice: only available capital can be moved (`services.capital_transfer`)."""
         super().__init__(*args, **kwargs)
-        parts = CapitalPart.objects.filter(fund=fund).order_by("number")
-        self.fields["from_part"].queryset = parts
-        self.fields["to_part"].queryset = parts
+        for name in ("from_part", "to_part"):
+            self.fields[name].set_objects(available, available_label(available))
+
+
+def available_label(available: dict[CapitalPart, Decimal]):
+    """A capital part as a choice showing what it has available ("1. Kommunalförbundet – tillgängligt …")."""
+    return lambda part: (
+        _("%(part)s – tillgängligt %(amount)s")
+        % {
+            "part": f"{part.number}. {part.name}",
+            "amount": format_amount(available[part]),
+        }
+    )
+
+
+def delegation_point_label(point: DelegationPoint) -> str:
+    """A point as the decision form offers it: code, delegate, limit and validity."""
+    limit = format_amount(point.amount_limit) if point.amount_limit is not None else _("ingen beloppsgräns")
+    until = point.valid_to.isoformat() if point.valid_to else "–"
+    return _("%(code)s %(maker)s, högst %(limit)s (gäller %(start)s – %(end)s)") % {
+        "code": point.code,
+        "maker": point.maker_name,
+        "limit": limit,
+        "start": point.valid_from.isoformat(),
+        "end": until,
+    }
+
+
+class DelegationPointChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return delegation_point_label(obj)
 
 
 class DecisionForm(PostingForm):
     fund = forms.ModelChoiceField(
         label=_("Fond"), queryset=Fund.objects.order_by("opened_on"), empty_label=None
     )
+    outcome = forms.ChoiceField(
+        label=_("Beslut"),
+        choices=Decision.Outcome.choices,
+        initial=Decision.Outcome.GRANTED,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("Ett avslag beviljar inga medel och bokför ingenting."),
+    )
     maker_kind = forms.ChoiceField(label=_("Beslutsfattare"), choices=Decision.MakerKind.choices)
     maker_name = forms.CharField(
         label=_("Beslutsfattarens namn"), max_length=200, help_text=_("Till exempel Regionstyrelsen.")
     )
-    delegation_point = forms.CharField(
+    delegation_point = DelegationPointChoiceField(
         label=_("Punkt i delegationsordningen"),
-        max_length=50,
+        queryset=DelegationPoint.objects.order_by("code", "-valid_from"),
         required=False,
-        help_text=_("Till exempel 3.2.1."),
+        empty_label=_("Ingen (regionstyrelsens eget beslut)"),
+        help_text=_("Punkten ska gälla beslutsdagen; beloppet får inte överstiga punktens beloppsgräns."),
     )
     decided_on = date_field(_("Beslutsdatum"))
     reference = forms.CharField(
         label=_("Beslutsnummer eller paragraf"), max_length=100, help_text=_("Till exempel RS 2026/123 § 45.")
     )
-    amount = AmountField(label=_("Beviljat belopp (kr)"))
-    document = forms.FileField(label=_("Beslutsdokument (PDF)"), required=False)
+    amount = AmountField(
+        label=_("Beviljat belopp (kr)"), required=False, help_text=_("Lämnas tomt vid avslag.")
+    )
+    # Checked by content in `decision_record` (core.uploads), whose refusal is shown next to this field.
+    document = forms.FileField(
+        label=_("Beslutsdokument (PDF)"), required=False, help_text=uploads.DECISION_DOCUMENTS_HELP
+    )
 
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if not document:
-            return document
-        if document.size > MAX_DOCUMENT_BYTES:
-            raise ValidationError(_("Filen är för stor (högst 20 MB)."))
-        kind = filetype.guess(document.read(2048))
-        document.seek(0)
-        if kind is None or kind.mime != "application/pdf":
-            raise ValidationError(_("Beslutsdokumentet ska vara en PDF-fil."))
-        return document
+    def clean_outcome(self):
+        # A form sent without the choice (an older page) is a positive decision, as before there was one.
+        return self.cleaned_data["outcome"] or Decision.Outcome.GRANTED
+
+
+class DelegationPointForm(forms.Form):
+    code = forms.CharField(label=_("Punkt"), max_length=50, help_text=_("Till exempel 3.2.1."))
+    description = forms.CharField(
+        label=_("Beskrivning"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    maker_kind = forms.ChoiceField(label=_("Beslutsfattare"), choices=Decision.MakerKind.choices)
+    maker_name = forms.CharField(
+        label=_("Delegat"),
+        max_length=200,
+        help_text=_("Funktion eller person, till exempel regiondirektören."),
+    )
+    amount_limit = AmountField(
+        label=_("Beloppsgräns (kr)"), required=False, help_text=_("Tomt: ingen beloppsgräns i punkten.")
+    )
+    valid_from = date_field(_("Gäller från"))
+
+
+class DelegationPointEndForm(forms.Form):
+    valid_to = date_field(_("Gäller till och med"))
+
+
+class DelegationReportForm(forms.Form):
+    """The period of a report of delegated decisions (anmälan av delegationsbeslut)."""
+
+    start = date_field(_("Från och med"))
+    end = date_field(_("Till och med"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Periodens slut kan inte ligga före dess början."))
+        return data
 
 
 class CommitmentForm(PostingForm):
@@ -117,16 +195,21 @@ class CommitmentForm(PostingForm):
     booking_date = date_field(_("Bokföringsdag"))
     text = forms.CharField(label=_("Verifikationstext"), max_length=200, initial=_("Beviljade medel"))
 
-    def __init__(self, *args, fund: Fund, **kwargs):
+    def __init__(self, *args, available: dict[CapitalPart, Decimal], planned_years: range, **kwargs):
+        """`available`: each capital part of the fund (in order) with what it has available to commit,
+        shown in its choice so the split can be made without leaving the form. `planned_years`: from the
+        decision's year to the initiative's end (`accounting.services.planned_years`)."""
         super().__init__(*args, **kwargs)
-        parts = CapitalPart.objects.filter(fund=fund).order_by("number")
-        this_year = timezone.localdate().year
-        years = [("", _("Inget planerat år"))] + [(y, str(y)) for y in range(this_year - 1, this_year + 6)]
+        years = [("", _("Inget planerat år"))] + [(y, str(y)) for y in planned_years]
         for i in range(1, self.ROWS + 1):
             required = i == 1
-            self.fields[f"capital_part_{i}"] = forms.ModelChoiceField(
-                label=_("Kapitaldel, rad %(i)s") % {"i": i}, queryset=parts, required=required
+            part_field = ObjectChoiceField(
+                label=_("Kapitaldel, rad %(i)s") % {"i": i},
+                required=required,
+                empty_label=_("Välj kapitaldel") if required else _("Ingen (raden används inte)"),
             )
+            part_field.set_objects(available, available_label(available))
+            self.fields[f"capital_part_{i}"] = part_field
             self.fields[f"amount_{i}"] = AmountField(
                 label=_("Belopp, rad %(i)s (kr)") % {"i": i}, required=required
             )
@@ -176,6 +259,13 @@ class ReverseForm(PostingForm):
         help_text=_("ÅÅÅÅ-MM-DD. Ligger originalet i ett stängt år bokförs rättelsen i ett öppet år."),
     )
     text = forms.CharField(label=_("Verifikationstext"), max_length=200)
+
+
+class AmountLimitForm(forms.Form):
+    amount_limit = AmountField(
+        label=_("Beloppsgräns (kr)"),
+        help_text=_("Högsta belopp i en enskild post i fonden, till exempel 500 000 000."),
+    )
 
 
 class AccountMapForm(forms.ModelForm):
@@ -230,3 +320,117 @@ class JournalFilterForm(forms.Form):
                 params={"number": text},
             )
         return initiative
+
+
+# --- opening a fund ---------------------------------------------------------------------------------
+
+
+class FundOpenForm(PostingForm):
+    """The fund itself; its capital parts come from `FoundingPartFormSet` on the same page."""
+
+    name = forms.CharField(
+        label=_("Fondens namn"), max_length=200, help_text=_("Till exempel De gemensamma resurserna.")
+    )
+    slug = forms.SlugField(
+        label=_("Kortnamn"),
+        max_length=40,
+        error_messages={
+            "invalid": _("Använd bara bokstäverna a–z (utan å, ä, ö), siffror och bindestreck."),
+        },
+        help_text=_(
+            "Små bokstäver, siffror och bindestreck, till exempel dgr. Används i fondens adresser "
+            "(/ekonomi/fond/dgr/) och kan inte ändras senare."
+        ),
+    )
+    organisation = forms.CharField(
+        label=_("Förvaltas av"), max_length=200, initial="Region Värmland", help_text=_("Organisationen.")
+    )
+    opened_on = date_field(
+        _("Öppningsdag"),
+        help_text=_(
+            "ÅÅÅÅ-MM-DD. Kapitaldelarnas ingående kapital bokförs denna dag, och fondens första "
+            "verksamhetsår öppnas."
+        ),
+    )
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"].strip().lower()
+
+
+class FoundingPartForm(forms.Form):
+    """One capital part as the fund opens. A row left as it was rendered is not a part (empty row)."""
+
+    name = forms.CharField(label=_("Namn"), max_length=200, required=False)
+    origin = forms.CharField(
+        label=_("Ursprung"),
+        required=False,
+        help_text=_("Var kapitalet kommer ifrån, till exempel Värmlandstrafik AB."),
+    )
+    order = forms.IntegerField(label=_("Ordning"), min_value=1, max_value=99)
+    capital = AmountField(
+        label=_("Ingående kapital (kr)"), required=False, help_text=_("Till exempel 55 000 000.")
+    )
+
+    def __init__(self, *args, position: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The field's initial, not the form's: an untouched row then counts as unchanged and is skipped.
+        self.fields["order"].initial = position
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name", "").strip() and "name" not in self.errors:
+            self.add_error("name", _("Ange kapitaldelens namn."))
+        if data.get("capital") is None and "capital" not in self.errors:
+            self.add_error("capital", _("Ange det kapital kapitaldelen för in."))
+        return data
+
+
+class BaseFoundingPartFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "position": (index or 0) + 1}
+
+    def parts(self) -> list[tuple[int, object]]:
+        """(row index, FoundingPart) for each filled row, in row order."""
+        from accounting.services import FoundingPart
+
+        return [
+            (
+                index,
+                FoundingPart(
+                    name=form.cleaned_data["name"],
+                    origin=form.cleaned_data["origin"],
+                    order=form.cleaned_data["order"],
+                    capital=form.cleaned_data["capital"],
+                ),
+            )
+            for index, form in enumerate(self.forms)
+            if form.has_changed() and form.cleaned_data
+        ]
+
+
+FoundingPartFormSet = forms.formset_factory(
+    FoundingPartForm, formset=BaseFoundingPartFormSet, extra=5, max_num=9, absolute_max=9, validate_max=True
+)
+
+
+class FundEditForm(forms.ModelForm):
+    class Meta:
+        model = Fund
+        fields = ["name", "organisation", "description"]
+        labels = {
+            "name": _("Fondens namn"),
+            "organisation": _("Förvaltas av"),
+            "description": _("Beskrivning"),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class CapitalPartEditForm(forms.ModelForm):
+    class Meta:
+        model = CapitalPart
+        fields = ["name", "origin"]
+        labels = {"name": _("Namn"), "origin": _("Ursprung")}
+        widgets = {"origin": forms.Textarea(attrs={"rows": 2})}

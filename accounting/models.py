@@ -2,7 +2,10 @@
 
 Models
 - Fund: one separately accounted fund (DGR; the Keolis settlement money could be a second one). Every
-  other row belongs to exactly one fund, so each fund has its own ledger, numbering and report.
+  other row belongs to exactly one fund, so each fund has its own ledger, numbering and report. Its
+  `amount_limit` is a sanity limit on any single amount of the fund (a decision, commitment, payment,
+  capital added, …): a slip of the keyboard (three zeros too many) is refused, not booked. Finance and
+  administrators change it, with history.
 - CapitalPart: the parts the agreement keeps visible in every balance (55 + 101 + 44 MSEK), with origin.
 - FiscalYear: a calendar year of a fund, open or closed. A closed year is never reopened (trigger).
 - Account: the internal chart of accounts. Per capital part an *available capital* and a *reserved for
@@ -13,6 +16,12 @@ Models
   position on the initiative (`position`, required): recording one requires the initiative to be SUPPORTED,
   an amount no larger than the position's supported amount and a date no earlier than the position's
   meeting; it moves the initiative to DECIDED.
+- DelegationPoint: the register of Region Värmland's delegation order (code, description, decision-maker,
+  amount limit), versioned by validity dates; finance and administrators keep it. A decision taken under
+  a point must lie within its dates and limit (the service refuses with a message, and a trigger refuses
+  it in the database too). A version is never edited (only its end date is set once) nor deleted.
+- Decision's outcome: positive (granted, amount > 0) or negative (rejected, amount 0, books nothing; the
+  initiative is then not supported). A database CHECK ties the amount to the outcome.
 - Commitment: an amount granted to an initiative under a decision, from one capital part (a decision may be
   committed in several commitments, split over capital parts and planned years). Money events against it.
 - Verification / VerificationLine: the double-entry journal. Signed amounts, debit positive and credit
@@ -41,13 +50,22 @@ Who: finance (Region Värmland) records decisions, posts, closes years and maps 
 auditor and administrator read everything; an initiator reads the money of their own party's initiatives.
 """
 
+import uuid
+from decimal import Decimal
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dbroles import append_only
 from core.money import MoneyField
+
+# DGR holds about 200 MSEK: no single amount in it comes near 500 MSEK, while a typing slip of three zeros
+# (200 000 000 000) does. A fund of another size sets its own limit.
+DEFAULT_AMOUNT_LIMIT = Decimal("500000000.00")
 
 
 class Fund(models.Model):
@@ -56,6 +74,14 @@ class Fund(models.Model):
     description = models.TextField(_("beskrivning"), blank=True)
     opened_on = models.DateField(_("öppnad"))
     organisation = models.CharField(_("förvaltas av"), max_length=200, default="Region Värmland")
+    amount_limit = MoneyField(
+        _("beloppsgräns"),
+        default=DEFAULT_AMOUNT_LIMIT,
+        help_text=_(
+            "Högsta belopp som kan registreras i en enskild post i fonden (beslut, beviljande, utbetalning, "
+            "kapitaltillskott med mera). Ett större belopp är nästan alltid ett skrivfel och vägras."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -63,6 +89,9 @@ class Fund(models.Model):
         verbose_name = _("fond")
         verbose_name_plural = _("fonder")
         ordering = ["opened_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_limit__gt=0), name="fund_amount_limit_positive")
+        ]
 
     def __str__(self):
         return self.name
@@ -185,13 +214,105 @@ class Account(models.Model):
         return self.region_account or self.code
 
 
+class MakerKind(models.TextChoices):
+    BOARD = "board", _("Regionstyrelsen")
+    COMMITTEE = "committee", _("Nämnd eller utskott")
+    DELEGATE = "delegate", _("Delegat (tjänsteperson)")
+
+
+def maker_label(name: str, kind: str) -> str:
+    """Who decides, as a reader wants it: the name, with its kind only when the kind adds something
+    ("Regionstyrelsen", not "Regionstyrelsen (Regionstyrelsen)")."""
+    kind_label = str(MakerKind(kind).label)
+    if name.strip().casefold() == kind_label.casefold():
+        return name
+    return f"{name} ({kind_label})"
+
+
+class DecisionOutcome(models.TextChoices):
+    GRANTED = "granted", _("Beviljas")
+    REJECTED = "rejected", _("Avslås")
+
+
+class DelegationPointQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+class DelegationPoint(models.Model):
+    """A point of Region Värmland's delegation order (delegationsordning): who may decide what, up to
+    which amount. Versioned: a change is a new row for the same code from a later day, and the previous
+    version ends the day before (`replaces`); a version is never edited otherwise (a trigger refuses it)
+    and never deleted, so every decision keeps the terms it was taken under."""
+
+    code = models.CharField(_("punkt"), max_length=50, help_text=_("Till exempel 3.2.1."))
+    description = models.TextField(_("beskrivning"), max_length=2000)
+    maker_kind = models.CharField(_("beslutsfattare"), max_length=20, choices=MakerKind.choices)
+    maker_name = models.CharField(
+        _("delegat"), max_length=200, help_text=_("Funktion eller person, till exempel regiondirektören.")
+    )
+    amount_limit = MoneyField(
+        _("beloppsgräns"), null=True, blank=True, help_text=_("Tomt: ingen beloppsgräns i punkten.")
+    )
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("ersätter"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = DelegationPointQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegationspunkt")
+        verbose_name_plural = _("delegationspunkter")
+        ordering = ["code", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="delegation_point_version_unique"),
+            models.CheckConstraint(
+                condition=Q(amount_limit__isnull=True) | Q(amount_limit__gt=0),
+                name="delegation_point_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="delegation_point_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(maker_kind__in=["board", "committee", "delegate"]),
+                name="delegation_point_maker_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.description[:60]}"
+
+    @property
+    def maker(self) -> str:
+        return maker_label(self.maker_name, self.maker_kind)
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def decision_document_path(instance, filename: str) -> str:
+    # A generated name (issue 17): `filename` is core.uploads.stored_name, never the client's name.
+    return f"decisions/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
 class Decision(models.Model):
     """Region Värmland's formal decision under its delegation (beslut enligt delegation)."""
 
-    class MakerKind(models.TextChoices):
-        BOARD = "board", _("Regionstyrelsen")
-        COMMITTEE = "committee", _("Nämnd eller utskott")
-        DELEGATE = "delegate", _("Delegat (tjänsteperson)")
+    MakerKind = MakerKind
+    Outcome = DecisionOutcome
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("fond"))
     initiative = models.ForeignKey(
@@ -214,15 +335,31 @@ class Decision(models.Model):
         max_length=200,
         help_text=_("Till exempel regionstyrelsen eller en regiondirektör."),
     )
-    delegation_point = models.CharField(
-        _("punkt i delegationsordningen"), max_length=50, blank=True, help_text=_("Till exempel 3.2.1.")
+    # Positive (bevilja) or negative (avslå): a negative decision grants nothing and books nothing (its
+    # amount is zero, and the database refuses commitments above a decision's amount).
+    outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices, default=Outcome.GRANTED)
+    # The point of the delegation order the decision was taken under (issue 12): chosen from the register,
+    # valid on the decision's day, and the amount within its limit (the service refuses, a trigger too).
+    # Empty for the regional board's own decisions (not delegated).
+    delegation_point = models.ForeignKey(
+        "DelegationPoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("punkt i delegationsordningen"),
     )
     decided_on = models.DateField(_("beslutsdatum"))
     reference = models.CharField(
         _("beslutsnummer eller paragraf"), max_length=100, help_text=_("Till exempel RS 2026/123 § 45.")
     )
     amount = MoneyField(_("beviljat belopp"))
-    document = models.FileField(_("beslutsdokument"), upload_to="decisions/%Y/", blank=True)
+    document = models.FileField(
+        _("beslutsdokument"), upload_to=decision_document_path, max_length=200, blank=True
+    )
+    # The uploader's file name, shown and offered when downloading; never used as a path.
+    document_name = models.CharField(_("beslutsdokumentets filnamn"), max_length=200, blank=True)
+    document_type = models.CharField(_("beslutsdokumentets filtyp"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -234,7 +371,10 @@ class Decision(models.Model):
         verbose_name_plural = _("beslut")
         ordering = ["-decided_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="decision_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(outcome="granted", amount__gt=0) | Q(outcome="rejected", amount=0),
+                name="decision_amount_matches_outcome",
+            ),
             models.CheckConstraint(
                 condition=Q(maker_kind__in=["board", "committee", "delegate"]),
                 name="decision_maker_kind_known",
@@ -244,7 +384,12 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.reference} ({self.decided_on.isoformat()})"
 
+    @property
+    def maker(self) -> str:
+        return maker_label(self.maker_name, self.maker_kind)
 
+
+@append_only
 class Commitment(models.Model):
     """An amount granted to an initiative from one capital part (append-only: the database refuses edits)."""
 
@@ -283,6 +428,7 @@ class Kind(models.TextChoices):
 EVENTS = [k for k in Kind if k != Kind.REVERSAL]
 
 
+@append_only
 class Verification(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="verifications")
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="verifications")
@@ -324,13 +470,28 @@ class Verification(models.Model):
         indexes = [models.Index(fields=["fund", "booking_date"], name="verification_fund_date")]
 
     def __str__(self):
-        return f"{self.series} {self.fiscal_year.year}:{self.number}"
+        return self.number_label
 
     @property
-    def label(self) -> str:
-        return f"{self.series}{self.number}"
+    def number_label(self) -> str:
+        return verification_number_label(self.series, self.number, self.fiscal_year.year)
+
+    @property
+    def kind_tag(self) -> str:
+        """The kind as a tag in front of the text, unless the text already opens with it: the forms propose
+        "Utbetalning: <initiativ>" (the text alone goes into SIE), which must not read
+        "Utbetalning Utbetalning: …"."""
+        kind = str(self.get_kind_display())
+        return "" if self.text.casefold().startswith(kind.casefold()) else kind
 
 
+def verification_number_label(series: str, number: int, year: int) -> str:
+    """The one way a verification number is written, on pages, in PDFs, exports and SIE texts: series
+    and number, then the fiscal year ("A3 2026"); the number restarts each year, so the year belongs."""
+    return f"{series}{number} {year}"
+
+
+@append_only
 class VerificationLine(models.Model):
     verification = models.ForeignKey(Verification, on_delete=models.PROTECT, related_name="lines")
     # Copied from the verification by a trigger (never trusted from the caller): balances are summed per
@@ -389,6 +550,7 @@ class VerificationCounter(models.Model):
         return f"{self.series} {self.fiscal_year_id}: {self.last_number}"
 
 
+@append_only
 class YearBalance(models.Model):
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="balances")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")

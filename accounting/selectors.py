@@ -7,9 +7,11 @@ fixed number of queries, whatever the data.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Case, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, When
+from django.utils.translation import gettext as _
 
 from accounting import permissions
 from accounting.models import (
@@ -17,14 +19,21 @@ from accounting.models import (
     CapitalPart,
     Commitment,
     Decision,
+    DecisionOutcome,
+    DelegationPoint,
     FiscalYear,
     Fund,
     Kind,
+    MakerKind,
     Verification,
     VerificationLine,
     YearBalance,
+    verification_number_label,
 )
+from core.history import HistorySource
+from core.money import MoneyField, format_amount, round_ore
 from initiatives.models import Status
+from initiatives.outcome_selectors import co_financing_received, decided_on, outcome_reports_in_order
 
 ZERO = Decimal("0.00")
 AVAILABLE, RESERVED, SETTLEMENT = Account.Kind.AVAILABLE, Account.Kind.RESERVED, Account.Kind.SETTLEMENT
@@ -99,6 +108,12 @@ class Overview:
     last_closed: FiscalYear | None
     open_years: list[FiscalYear] = field(default_factory=list)
 
+    @property
+    def spent(self) -> bool:
+        """The resources are consumed (förbrukade, the agreement's third way to end): capital was put in,
+        and nothing is available to grant nor outstanding (reserved) for granted initiatives."""
+        return self.total.capital > 0 and self.total.available <= 0 and self.total.reserved <= 0
+
 
 def funds_for(user):
     return (
@@ -142,6 +157,46 @@ def current_sums(fund: Fund, years: list[FiscalYear]) -> dict[tuple[str, int, st
     return sums
 
 
+def founding_capital(fund: Fund) -> dict[int, Decimal]:
+    """The fund's founding capital (*ingående kapital*) per capital part: the capital booked on the fund's
+    opening date (`services.fund_open` books it so). It is the first year's opening in the overview and
+    the balance report, not a change of that year; capital added on any later day is a change.
+
+    A founding entry reversed within the first year is left out (a slip put right: 55 000 000 typed for
+    5 500 000, reversed and booked again), and its reversal is no correction of that year
+    (`founding_reversal`): the fund did not start with the slip, and opening + change = closing holds.
+    A reversal in a later year stays that year's correction: the first year's report is final by then.
+
+    The ledger itself keeps it as a verification of the first year (its snapshot, SIE export and account
+    balances are unchanged): only the presentation of the first year's opening differs. One query, on the
+    (fund, booking date) index."""
+    rows = (
+        VerificationLine.objects.filter(
+            verification__fund=fund,
+            verification__booking_date=fund.opened_on,
+            verification__kind=Kind.CAPITAL,
+            account__kind=AVAILABLE,
+            event=Kind.CAPITAL,
+        )
+        .exclude(verification__reversed_by__fiscal_year__year=fund.opened_on.year)
+        .values("capital_part_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {r["capital_part_id"]: -r["total"] for r in rows}
+
+
+def founding_reversal(fund: Fund) -> Q:
+    """On `VerificationLine`: the lines of a reversal, booked in the fund's first year, of a founding entry
+    (what `founding_capital` leaves out). The first year's report counts them as no correction."""
+    return Q(
+        verification__kind=Kind.REVERSAL,
+        verification__reverses__kind=Kind.CAPITAL,
+        verification__reverses__booking_date=fund.opened_on,
+        fiscal_year__year=fund.opened_on.year,
+    )
+
+
 def fund_overview(fund: Fund) -> Overview:
     """Per capital part and in total: capital, granted, disbursed, available; per year: the fund capital."""
     years = list(FiscalYear.objects.filter(fund=fund).order_by("year"))
@@ -158,21 +213,29 @@ def fund_overview(fund: Fund) -> Overview:
         fund=fund,
         parts=[PartRow(p, per_part[p.pk]) for p in parts],
         total=total,
-        years=year_rows(years, movements),
+        years=year_rows(years, movements, founding=sum(founding_capital(fund).values(), ZERO)),
         last_closed=next((y for y in reversed(years) if not y.is_open), None),
         open_years=[y for y in years if y.is_open],
     )
 
 
-def year_rows(years: list[FiscalYear], movements) -> list[YearRow]:
-    """The fund's capital (what the settlement account holds) per year: opening, movement by kind, closing."""
+def capital_parts_available(fund: Fund) -> dict[CapitalPart, Decimal]:
+    """Each capital part of the fund, in order, with what it has available to commit now."""
+    return {row.part: row.figures.available for row in fund_overview(fund).parts}
+
+
+def year_rows(years: list[FiscalYear], movements, *, founding: Decimal = ZERO) -> list[YearRow]:
+    """The fund's capital (what the settlement account holds) per year: opening, movement by kind, closing.
+    The first year opens with the founding capital (`founding_capital`): it is not a change of that year."""
     rows, opening = [], ZERO
-    for year in years:
+    for index, year in enumerate(years):
         moved: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for (kind, _part, event), amount in movements[year.pk].items():
             if kind == SETTLEMENT:
                 moved[event] += amount
         capital, disbursed, repaid = moved[Kind.CAPITAL], -moved[Kind.DISBURSEMENT], moved[Kind.REPAYMENT]
+        if index == 0:
+            opening, capital = founding, capital - founding
         closing = opening + capital - disbursed + repaid
         rows.append(YearRow(year, opening, capital, disbursed, repaid, closing))
         opening = closing
@@ -223,6 +286,16 @@ def year_balances(fiscal_year: FiscalYear) -> list[dict]:
 
 def journal(fund: Fund, *, year=None, kind=None, capital_part=None, initiative=None, q=None):
     """The fund's verifications, newest first, with their lines (two queries per page)."""
+    lines = VerificationLine.objects.select_related("account", "capital_part", "initiative").order_by("id")
+    return (
+        journal_selection(fund, year=year, kind=kind, capital_part=capital_part, initiative=initiative, q=q)
+        .select_related("fiscal_year", "author", "reverses__fiscal_year", "reversed_by__fiscal_year")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+    )
+
+
+def journal_selection(fund: Fund, *, year=None, kind=None, capital_part=None, initiative=None, q=None):
+    """The fund's verifications matching the journal's filters, newest first, nothing joined."""
     verifications = Verification.objects.filter(fund=fund)
     if year:
         verifications = verifications.filter(fiscal_year__year=year)
@@ -234,14 +307,78 @@ def journal(fund: Fund, *, year=None, kind=None, capital_part=None, initiative=N
         verifications = verifications.filter(lines__initiative=initiative).distinct()
     if q:
         verifications = verifications.filter(text__icontains=q)
-    lines = VerificationLine.objects.select_related("account", "capital_part", "initiative").order_by("id")
-    return (
-        verifications.select_related(
-            "fiscal_year", "author", "reverses__fiscal_year", "reversed_by__fiscal_year"
+    return verifications.order_by("-booking_date", "-series", "-number")
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    account: str  # code and name
+    capital_part: int
+    debit: str  # formatted amounts ("1 234,00"), empty on the other side
+    credit: str
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    pk: int
+    number_label: str
+    booking_date: date
+    text: str
+    kind: str  # its label
+    reverses_label: str  # the number of the verification it reverses, or empty
+    lines: list[JournalLine]
+
+
+_KIND_LABELS = dict(Kind.choices)
+
+
+def journal_entries(verifications) -> list[JournalEntry]:
+    """A journal page's verifications with their lines, as plain values (two queries).
+
+    The page shows 50 verifications with their lines: built from model instances (each with its year,
+    author, reversal and every line's account, part and initiative) and rendered through the template
+    language line by line, the journal was the slowest page (7 × the trivial view). It needs a few
+    columns of each, formatted once here."""
+    rows = list(
+        verifications.values_list(
+            "pk",
+            "series",
+            "number",
+            "fiscal_year__year",
+            "booking_date",
+            "text",
+            "kind",
+            "reverses__series",
+            "reverses__number",
+            "reverses__fiscal_year__year",
         )
-        .prefetch_related(Prefetch("lines", queryset=lines))
-        .order_by("-booking_date", "-series", "-number")
     )
+    lines = defaultdict(list)
+    for verification_id, code, name, part, amount in (
+        VerificationLine.objects.filter(verification_id__in=[row[0] for row in rows])
+        .order_by("id")
+        .values_list("verification_id", "account__code", "account__name", "capital_part__number", "amount")
+    ):
+        lines[verification_id].append(
+            JournalLine(
+                account=f"{code} {name}",
+                capital_part=part,
+                debit=format_amount(amount, with_unit=False) if amount > 0 else "",
+                credit=format_amount(-amount, with_unit=False) if amount < 0 else "",
+            )
+        )
+    return [
+        JournalEntry(
+            pk=pk,
+            number_label=verification_number_label(series, number, year),
+            booking_date=booking_date,
+            text=text,
+            kind=_KIND_LABELS[kind],
+            reverses_label=verification_number_label(*reversed_number) if reversed_number[0] else "",
+            lines=lines[pk],
+        )
+        for pk, series, number, year, booking_date, text, kind, *reversed_number in rows
+    ]
 
 
 def commitment_figures_map(commitments) -> dict[int, Figures]:
@@ -301,18 +438,73 @@ def initiative_money(initiative) -> InitiativeMoney:
     )
 
 
-def initiative_money_figures(initiative) -> Figures:
-    """Granted, disbursed, remaining and repaid for one initiative, in one query (every line of a
-    commitment carries its initiative)."""
-    figures = Figures()
-    for r in (
+def _line_totals(initiative) -> list[dict]:
+    # Every line of a commitment carries its initiative: one query, summed per account kind and event,
+    # with each group's first and last booking day (the timeline's dates).
+    return list(
         VerificationLine.objects.filter(initiative=initiative)
         .values("account__kind", "event")
-        .annotate(total=Sum("amount"))
+        .annotate(
+            total=Sum("amount"),
+            first=Min("verification__booking_date"),
+            last=Max("verification__booking_date"),
+        )
         .order_by()
-    ):
+    )
+
+
+def _page_line_totals(initiative) -> list[dict]:
+    """_line_totals read once for the initiative's page: its money panel and its timeline share them."""
+    if not hasattr(initiative, "_page_line_totals"):
+        initiative._page_line_totals = _line_totals(initiative)
+    return initiative._page_line_totals
+
+
+def _figures(rows) -> Figures:
+    figures = Figures()
+    for r in rows:
         figures.add(r["account__kind"], r["event"], r["total"])
     return figures
+
+
+def initiative_money_figures(initiative) -> Figures:
+    """Granted, disbursed, remaining and repaid for one initiative, in one query."""
+    return _figures(_line_totals(initiative))
+
+
+@dataclass(frozen=True)
+class Leverage:
+    """Leverage (hävstång), the one definition (README, *Hävstång*): co-financing actually paid in — as the
+    approved outcome reports state it — per krona **net** from the fund (disbursed less repaid), for one
+    initiative or summed over many. What was applied for or planned is not leverage: only money that came.
+    None while nothing net has left the fund (no krona to divide by)."""
+
+    co_financing: Decimal = ZERO
+    net_from_fund: Decimal = ZERO
+
+    @property
+    def ratio(self) -> Decimal | None:
+        if self.net_from_fund <= 0:
+            return None
+        return round_ore(self.co_financing / self.net_from_fund)
+
+    def __add__(self, other: "Leverage") -> "Leverage":
+        return Leverage(self.co_financing + other.co_financing, self.net_from_fund + other.net_from_fund)
+
+
+def leverage_by_initiative(
+    money: dict[int, tuple[Decimal, Decimal]], *, year: int | None = None, reports=None
+) -> tuple[dict[int, Leverage], Leverage]:
+    """Leverage per initiative and in total, from each initiative's (disbursed, repaid) in the ledger and
+    the co-financing its approved outcome reports state, up to the end of `year` (None: up to now). The
+    total counts the initiatives money has been paid out to. One query, none given the outcome reports
+    read already."""
+    received = co_financing_received(list(money), year, reports=reports)
+    per = {
+        pk: Leverage(received.get(pk, ZERO), disbursed - repaid) for pk, (disbursed, repaid) in money.items()
+    }
+    total = sum((per[pk] for pk, (disbursed, _r) in money.items() if disbursed > 0), Leverage())
+    return per, total
 
 
 def initiative_panel_context(initiative, user) -> dict | None:
@@ -324,7 +516,11 @@ def initiative_panel_context(initiative, user) -> dict | None:
         return None
     if not permissions.can_view_initiative_money(user, initiative):
         return None
-    return {"money": {"total": initiative_money_figures(initiative)}, "initiative": initiative}
+    figures = _figures(_page_line_totals(initiative))
+    _per, leverage = leverage_by_initiative(
+        {initiative.pk: (figures.disbursed, figures.repaid)}, reports=outcome_reports_in_order(initiative)
+    )
+    return {"money": {"total": figures}, "initiative": initiative, "leverage": leverage}
 
 
 def decision_postings(decision: Decision) -> dict:
@@ -347,3 +543,140 @@ def decision_postings(decision: Decision) -> dict:
         "verifications": verifications,
         "left_to_grant": decision.amount - total.granted,
     }
+
+
+def initiative_history_sources(initiative, user) -> list[HistorySource]:
+    """For the initiative's history (core.history slot "initiative"): Region Värmland's decisions, to those
+    who read the initiative's money page."""
+    if not permissions.can_view_initiative_money(user, initiative):
+        return []
+    return [
+        HistorySource(
+            Decision,
+            Q(initiative_id=initiative.pk),
+            lambda r, names: f"{_('Beslut enligt delegation')}: {r.reference}",
+            hidden=frozenset({"initiative", "position", "idempotency_key", "recorded_at", "fund"}),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class ReservationToRelease:
+    initiative: object
+    reserved: Decimal
+
+
+def reservations_to_release() -> list[ReservationToRelease]:
+    """Finance's list *Att frigöra*: completed initiatives with money still reserved for them (their
+    completion could not release it). Two queries."""
+    sums = {
+        r["initiative_id"]: -r["total"]
+        for r in VerificationLine.objects.filter(account__kind=RESERVED, initiative__status=Status.COMPLETED)
+        .values("initiative_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        if r["total"]
+    }
+    from initiatives.models import Initiative
+
+    initiatives = Initiative.objects.filter(pk__in=list(sums)).select_related("party").order_by("pk")
+    return [ReservationToRelease(i, sums[i.pk]) for i in initiatives]
+
+
+def agreement_panel_context(agreement, user) -> dict | None:
+    """On the agreement's page (core.panels slot "agreement"): each fund's state, and whether its
+    resources are consumed (*förbrukade*: nothing available nor outstanding), one of the agreement's ends."""
+    funds = list(Fund.objects.order_by("opened_on", "id"))
+    if not funds:
+        return None
+    # Whether the resources are consumed concerns every party; the amounts are for the ledger's readers.
+    return {
+        "fund_states": [(fund, fund_overview(fund)) for fund in funds],
+        "show_amounts": permissions.can_view_ledger(user),
+    }
+
+
+def initiative_list_amounts(qs, user):
+    """The initiative list's granted and disbursed columns (initiatives.selectors.register_list_amounts):
+    two subqueries of the list's own query, so the page keeps its query count. Readers of the ledger
+    see every initiative's money, a party's people their own party's (as can_view_initiative_money);
+    others get no such columns."""
+    if permissions.can_view_ledger(user):
+
+        def shown(expression):
+            return expression
+
+    elif user.is_active and getattr(user, "party_id", None):
+
+        def shown(expression):
+            return Case(When(party_id=user.party_id, then=expression), default=None)
+
+    else:
+        return qs
+    reserved = VerificationLine.objects.filter(initiative=OuterRef("pk"), account__kind=RESERVED).order_by()
+
+    def total(event, sign):
+        return Subquery(
+            reserved.filter(event=event)
+            .values("initiative")
+            .annotate(total=Sum("amount") * sign)
+            .values("total"),
+            output_field=MoneyField(),  # the money type, so the template formats it as money
+        )
+
+    return qs.annotate(
+        granted=shown(total(Kind.COMMITMENT, -1)), disbursed=shown(total(Kind.DISBURSEMENT, 1))
+    )
+
+
+def initiative_timeline_dates(initiative, user) -> dict:
+    """The initiative page's timeline (initiatives.selectors.register_timeline_dates): the day of Region
+    Värmland's decision, of the first commitment and of the latest payout, for readers of the
+    initiative's money. The decisions and the line totals are read once for the page: the outcome panel
+    and the money panel use them too."""
+    if initiative.status not in (Status.DECIDED, Status.COMPLETED):
+        return {}
+    if not permissions.can_view_initiative_money(user, initiative):
+        return {}
+    rows = _page_line_totals(initiative)
+    return {
+        "decision": decided_on(initiative),
+        "commitments": min((r["first"] for r in rows if r["event"] == Kind.COMMITMENT), default=None),
+        "payouts": max((r["last"] for r in rows if r["event"] == Kind.DISBURSEMENT), default=None),
+    }
+
+
+# --- the delegation register and the report of delegated decisions --------------------------------
+
+
+def delegation_register():
+    """Every version of every point, current ones first per code, newest version first."""
+    return DelegationPoint.objects.select_related("created_by").order_by("code", "-valid_from")
+
+
+@dataclass(frozen=True)
+class DelegationReport:
+    """Decisions taken under delegation in a period, for report to the regional board (anmälan av
+    delegationsbeslut): the board's own decisions are not delegated and are left out."""
+
+    start: date
+    end: date
+    decisions: list
+    granted_total: Decimal
+    rejected_count: int
+
+
+def delegation_report(*, start: date, end: date) -> DelegationReport:
+    decisions = list(
+        Decision.objects.filter(decided_on__range=(start, end))
+        .exclude(maker_kind=MakerKind.BOARD)
+        .select_related("initiative__party", "delegation_point", "fund")
+        .order_by("decided_on", "id")
+    )
+    return DelegationReport(
+        start=start,
+        end=end,
+        decisions=decisions,
+        granted_total=sum((d.amount for d in decisions), ZERO),
+        rejected_count=sum(1 for d in decisions if d.outcome == DecisionOutcome.REJECTED),
+    )

@@ -2,22 +2,29 @@
 
 Each posting service, in one transaction:
 1. checks who acts (permissions) and the amount (more than two decimals is refused: numeric would round);
-2. replays: with an idempotency key already used it returns the original verification and posts nothing;
+2. claims the form's one-time key (`core.services.idempotency_key_claim`): a repeat of the same request,
+   concurrent or not, returns the original verification and posts nothing; the key with other content is
+   refused;
 3. locks the affected capital parts `FOR NO KEY UPDATE` in id order (so concurrent postings on a part
    queue up and never deadlock with the deferred check), then checks availability / remaining;
 4. takes the next number of the year's series from its counter row (same transaction: gapless);
 5. inserts the verification and its lines, and runs the database's deferred checks at once
    (`SET CONSTRAINTS … IMMEDIATE`), so a broken invariant surfaces here rather than at a later COMMIT.
 Nothing is ever edited: a correction is a reversal (`verification_reverse`) and, if needed, a new entry.
+
+Every single amount is at most the fund's `amount_limit` (a sanity limit against typing slips). A
+posting that cannot get its locks before the database's `lock_timeout` (or is cancelled by
+`statement_timeout`) fails closed: it writes nothing and says "try again" (`_fails_closed`).
 """
 
+import functools
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,16 +36,23 @@ from accounting.models import (
     CapitalPart,
     Commitment,
     Decision,
+    DecisionOutcome,
+    DelegationPoint,
     FiscalYear,
     Fund,
     Kind,
+    MakerKind,
     Verification,
     VerificationLine,
     YearBalance,
+    verification_number_label,
 )
+from core import uploads
 from core.language import in_swedish
 from core.money import ORE, format_amount
+from core.services import idempotency_key_claim
 from council.models import Position
+from council.selectors import agreement_status
 from initiatives.models import Initiative, Status
 from initiatives.services import initiative_transition
 from people.models import User
@@ -66,14 +80,124 @@ def _amount(value, field: str = "amount") -> Decimal:
     return value.quantize(ORE)
 
 
-def _replay(key: uuid.UUID | None) -> Verification | None:
-    """The verification already posted with this key, if any (a double click or a resent form)."""
-    if key is None:
+def _within_limit(fund: Fund, amount: Decimal, field: str | None = "amount") -> None:
+    """Refuse a single amount above the fund's sanity limit (a slip such as three zeros too many)."""
+    if amount > fund.amount_limit:
+        message = _(
+            "Beloppet %(amount)s är större än fondens beloppsgräns %(limit)s och är troligen felskrivet. "
+            "Är beloppet rätt kan ekonomi eller en administratör höja gränsen på fondens sida."
+        ) % {"amount": format_amount(amount), "limit": format_amount(fund.amount_limit)}
+        error = ValidationError(message, code="over_amount_limit")
+        raise ValidationError({field: error}) if field else error
+
+
+def _replay(
+    key: uuid.UUID | None, *, action: str, content: dict, user: User, model=Verification
+) -> Verification | Decision | None:
+    """The outcome already recorded for this very request (a double click or a resent form), if any.
+
+    Claims the key first: a concurrent repeat waits for the first request and then gets its outcome; the
+    key with other content is refused (see `core.services.idempotency_key_claim`)."""
+    if idempotency_key_claim(key=key, action=f"accounting.{action}", content=content, user=user):
         return None
+    return model.objects.get(idempotency_key=key)
+
+
+# A lock wait cut short by the database (lock_timeout) or a statement cancelled (statement_timeout).
+_BUSY_SQLSTATES = {"55P03", "57014"}
+
+
+def _fails_closed(service):
+    """A posting that could not get its locks in time rolls back and says "try again", instead of an
+    error page: nothing of it is written (the transaction is rolled back before the message)."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) not in _BUSY_SQLSTATES:
+                raise
+            raise ValidationError(
+                _(
+                    "Fonden är upptagen av en annan bokföring just nu, så ingenting har bokförts. "
+                    "Försök igen om en stund."
+                ),
+                code="busy",
+            ) from error
+
+    return wrapper
+
+
+def _money_may_go_to(initiative_id: int) -> None:
+    """New money (a commitment, a disbursement) only to an initiative Region Värmland has decided on and
+    that is still running: not to one completed, withdrawn or refused. Releases and repayments stay
+    possible. The row is read FOR SHARE, so the initiative cannot change status until this commits."""
     with connection.cursor() as cursor:
-        # Two requests with the same key wait for each other here; the second then finds the first.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [str(key)])
-    return Verification.objects.filter(idempotency_key=key).first()
+        cursor.execute("SELECT status FROM initiatives_initiative WHERE id = %s FOR SHARE", [initiative_id])
+        status = cursor.fetchone()[0]
+    if status != Status.DECIDED:
+        raise ValidationError(
+            _("Initiativet har status ”%(status)s”: inga nya pengar kan beviljas eller betalas ut till det.")
+            % {"status": Status(status).label},
+            code="initiative_not_running",
+        )
+
+
+def _agreement_in_force(on: date, field: str | None = None) -> None:
+    """New decisions and commitments only while the agreement is in force (its clause on validity): all
+    17 parties have adopted it, use has started, and it has not ended — neither on the day the entry is
+    dated nor today (an entry dated back cannot slip in after the end)."""
+    today = timezone.localdate()
+    for day in sorted({on, today}):
+        status = agreement_status(today=day)
+        if status.in_force:
+            continue
+        if status.ended:
+            message = _(
+                "Avtalet om de gemensamma resurserna upphörde %(date)s (%(reason)s): inga nya beslut eller "
+                "åtaganden kan registreras."
+            ) % {
+                "date": status.agreement.ended_on.isoformat(),
+                "reason": status.agreement.get_end_reason_display(),
+            }
+        elif status.in_force_from:
+            message = _(
+                "Avtalet om de gemensamma resurserna gäller först från %(date)s: inga beslut eller åtaganden "
+                "kan registreras dessförinnan."
+            ) % {"date": status.in_force_from.isoformat()}
+        else:
+            message = _(
+                "Avtalet om de gemensamma resurserna är inte i kraft: %(adopted)s av 17 parter har antagit "
+                "det i fullmäktige. Inga beslut eller åtaganden kan registreras förrän alla har gjort det."
+            ) % {"adopted": status.adopted_count}
+        raise ValidationError({field: message} if field else message, code="agreement_not_in_force")
+
+
+def _not_before_decision(decision: Decision, booking_date: date, kind: str) -> None:
+    """Money follows the decision: nothing is committed, paid, released or repaid before it was taken."""
+    if booking_date < decision.decided_on:
+        raise ValidationError(
+            {
+                "booking_date": _("%(kind)s kan inte bokföras före beslutet %(reference)s den %(date)s.")
+                % {
+                    "kind": Kind(kind).label,
+                    "reference": decision.reference,
+                    "date": decision.decided_on.isoformat(),
+                }
+            },
+            code="before_decision",
+        )
+
+
+def planned_years(decision: Decision) -> range:
+    """The years a commitment may plan its payment for: from the decision's year to the initiative's end.
+    An initiative without an end date (only records brought in from before DGR; a submitted one has its
+    period) gets the decision's year and the five after it, as the form offered before."""
+    first = decision.decided_on.year
+    end = decision.initiative.end_date
+    last = max(end.year, first) if end else first + 5
+    return range(first, last + 1)
 
 
 def _lock_parts(parts) -> None:
@@ -227,9 +351,10 @@ def fund_create(
     parts: list[tuple[str, str]],
     user: User | None,
     description: str = "",
+    organisation: str = "Region Värmland",
 ) -> Fund:
     """A fund with its capital parts, chart of accounts and first (open) fiscal year."""
-    fund = Fund(slug=slug, name=name, opened_on=opened_on, description=description)
+    fund = Fund(slug=slug, name=name, opened_on=opened_on, description=description, organisation=organisation)
     fund.full_clean()
     fund._history_user = user
     fund.save()
@@ -261,6 +386,222 @@ def fund_create(
     return fund
 
 
+# Words a fund's short name cannot be: they are pages under /ekonomi/fond/ (the fund's URLs use the short
+# name), so a fund called "ny" would be unreachable.
+RESERVED_SLUGS = frozenset({"ny"})
+
+
+@dataclass(frozen=True)
+class FoundingPart:
+    """A capital part as the fund opens: its name, origin, place in the order and the capital it brings."""
+
+    name: str
+    origin: str
+    order: int
+    capital: Decimal
+
+
+def _founding_part_errors(parts: list[FoundingPart]) -> dict[str, list[str]]:
+    """Every problem with the parts at once, keyed `parts` or `parts.<index>.<field>` (index as given)."""
+    errors: dict[str, list[str]] = {}
+    if not parts:
+        errors["parts"] = [_("Ange minst en kapitaldel och det kapital den för in.")]
+    seen_orders: dict[int, int] = {}
+    seen_names: dict[str, int] = {}
+    for index, part in enumerate(parts):
+        where = f"parts.{index}"
+        if not part.name.strip():
+            errors[f"{where}.name"] = [_("Ange kapitaldelens namn.")]
+        elif part.name.strip().casefold() in seen_names:
+            errors[f"{where}.name"] = [_("Två kapitaldelar kan inte ha samma namn.")]
+        else:
+            seen_names[part.name.strip().casefold()] = index
+        if len(part.name.strip()) > 200:
+            errors[f"{where}.name"] = [_("Namnet kan vara högst 200 tecken.")]
+        if part.order < 1:
+            errors[f"{where}.order"] = [_("Ordningen är ett heltal från 1.")]
+        elif part.order in seen_orders:
+            errors[f"{where}.order"] = [_("Två kapitaldelar kan inte ha samma ordning.")]
+        else:
+            seen_orders[part.order] = index
+        try:
+            _amount(part.capital, "capital")
+        except ValidationError as error:
+            errors[f"{where}.capital"] = error.message_dict["capital"]
+    return errors
+
+
+@transaction.atomic
+def fund_open(
+    *,
+    name: str,
+    slug: str,
+    organisation: str,
+    opened_on: date,
+    description: str,
+    parts: list[FoundingPart],
+    user: User,
+    idempotency_key: uuid.UUID | None = None,
+) -> Fund:
+    """Open a fund: the fund, its capital parts (numbered in the given order), chart of accounts and first
+    fiscal year (`fund_create`), and the founding capital each part brings, one verification per part
+    booked on the opening date. That capital is the fund's *ingående kapital*: the reports show it as the
+    first year's opening, not as a change (`accounting.selectors.founding_capital`).
+
+    All or nothing: every problem is reported at once (keyed by field, the parts as `parts.<i>.<field>`)
+    and nothing is created. With an idempotency key already used it returns the fund opened then.
+    """
+    _require(permissions.can_open_fund(user))
+    content = {
+        "name": name,
+        "slug": slug,
+        "organisation": organisation,
+        "opened_on": opened_on,
+        "description": description,
+        "parts": [(p.name, p.origin, p.order, str(p.capital)) for p in parts],
+    }
+    if original := _replay(idempotency_key, action="fund_open", content=content, user=user):
+        return original.fund
+    slug, name = slug.strip().lower(), name.strip()
+    errors = _founding_part_errors(parts)
+    candidate = Fund(
+        slug=slug,
+        name=name,
+        opened_on=opened_on,
+        description=description.strip(),
+        organisation=organisation.strip(),
+    )
+    # The founding capital too stays under the new fund's sanity limit (a slip of three zeros).
+    for index, part in enumerate(parts):
+        if f"parts.{index}.capital" not in errors:
+            try:
+                _within_limit(candidate, _amount(part.capital), field=None)
+            except ValidationError as error:
+                errors[f"parts.{index}.capital"] = error.messages
+    try:
+        candidate.full_clean(validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if slug in RESERVED_SLUGS:
+        errors.setdefault("slug", []).append(_("Kortnamnet ”%(slug)s” är reserverat.") % {"slug": slug})
+    if slug and Fund.objects.filter(slug=slug).exists():
+        errors.setdefault("slug", []).append(_("Kortnamnet används redan av en annan fond."))
+    if name and Fund.objects.filter(name__iexact=name).exists():
+        errors.setdefault("name", []).append(_("Det finns redan en fond med det namnet."))
+    if errors:
+        raise ValidationError(errors)
+    ordered = sorted(parts, key=lambda p: p.order)
+    try:
+        # A savepoint: two finance officers opening the same short name at once meet the unique index;
+        # the second gets the message, not a broken transaction.
+        with transaction.atomic():
+            fund = fund_create(
+                slug=slug,
+                name=name,
+                opened_on=opened_on,
+                parts=[(p.name.strip(), p.origin.strip()) for p in ordered],
+                user=user,
+                description=candidate.description,
+                organisation=candidate.organisation,
+            )
+    except IntegrityError:
+        raise ValidationError({"slug": [_("Kortnamnet används redan av en annan fond.")]}) from None
+    accounts = _accounts(fund)
+    capital_parts = list(CapitalPart.objects.filter(fund=fund).order_by("number"))
+    _lock_parts(capital_parts)
+    for index, (capital_part, founding) in enumerate(zip(capital_parts, ordered, strict=True)):
+        amount = _amount(founding.capital)
+        with in_swedish():  # the journal is a record of the cooperation, in Swedish
+            text = _("Ingående kapital, %(part)s") % {"part": capital_part.name}
+        _post(
+            fund=fund,
+            booking_date=opened_on,
+            kind=Kind.CAPITAL,
+            text=text,
+            user=user,
+            # The first verification carries the form's key: a resent form finds it and its fund.
+            key=idempotency_key if index == 0 else None,
+            lines=[
+                _line(accounts[(Account.Kind.SETTLEMENT, None)], capital_part, Kind.CAPITAL, amount),
+                _line(
+                    accounts[(Account.Kind.AVAILABLE, capital_part.pk)], capital_part, Kind.CAPITAL, -amount
+                ),
+            ],
+        )
+    return fund
+
+
+@transaction.atomic
+def fund_update(*, fund: Fund, name: str, organisation: str, description: str, user: User) -> Fund:
+    """Change a fund's descriptive fields (with history). The short name stays: it is the fund's address
+    in links, reports and archived PDFs; the opening date stays: the founding capital is booked on it."""
+    _require(permissions.can_edit_fund(user, fund))
+    locked = Fund.objects.select_for_update().get(pk=fund.pk)
+    before = (locked.name, locked.organisation, locked.description)
+    locked.name = name.strip()
+    locked.organisation = organisation.strip()
+    locked.description = description.strip()
+    if (locked.name, locked.organisation, locked.description) == before:
+        return locked  # nothing changed: no history row that says nothing
+    errors: dict[str, list[str]] = {}
+    try:
+        locked.full_clean(validate_unique=False)
+    except ValidationError as error:
+        errors = dict(error.message_dict)
+    if locked.name and Fund.objects.filter(name__iexact=locked.name).exclude(pk=locked.pk).exists():
+        errors.setdefault("name", []).append(_("Det finns redan en fond med det namnet."))
+    if errors:
+        raise ValidationError(errors)
+    locked._history_user = user
+    locked._change_reason = "ändrade uppgifter om fonden"
+    locked.save(update_fields=["name", "organisation", "description"])
+    return locked
+
+
+@transaction.atomic
+def capital_part_update(*, capital_part: CapitalPart, name: str, origin: str, user: User) -> CapitalPart:
+    """Change a capital part's name and origin (with history). Its number stays: the reports and the
+    chart of accounts (209n, 219n) follow it."""
+    _require(permissions.can_edit_fund(user, capital_part.fund))
+    locked = CapitalPart.objects.select_for_update().get(pk=capital_part.pk)
+    before = (locked.name, locked.origin)
+    locked.name, locked.origin = name.strip(), origin.strip()
+    if (locked.name, locked.origin) == before:
+        return locked
+    errors: dict[str, list[str]] = {}
+    try:
+        locked.full_clean(validate_unique=False)
+    except ValidationError as error:
+        errors = dict(error.message_dict)
+    taken = CapitalPart.objects.filter(fund_id=locked.fund_id, name__iexact=locked.name).exclude(pk=locked.pk)
+    if locked.name and taken.exists():
+        errors.setdefault("name", []).append(_("Två kapitaldelar kan inte ha samma namn."))
+    if errors:
+        raise ValidationError(errors)
+    locked._history_user = user
+    locked._change_reason = "ändrade uppgifter om kapitaldelen"
+    locked.save(update_fields=["name", "origin"])
+    return locked
+
+
+@transaction.atomic
+def fund_amount_limit_set(*, fund: Fund, amount_limit: Decimal, user: User) -> Fund:
+    """Change the fund's sanity limit on single amounts: finance or an administrator, with history."""
+    if not permissions.can_set_amount_limit(user, fund):
+        raise PermissionDenied(_("Du har inte behörighet att ändra fondens beloppsgräns."))
+    amount_limit = _amount(amount_limit, field="amount_limit")
+    locked = Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
+    locked.amount_limit = amount_limit
+    locked.full_clean()
+    locked._history_user = user
+    locked._change_reason = "beloppsgräns"
+    locked.save(update_fields=["amount_limit"])
+    fund.amount_limit = locked.amount_limit
+    return locked
+
+
+@_fails_closed
 @transaction.atomic
 def capital_add(
     *,
@@ -274,7 +615,9 @@ def capital_add(
     """Opening capital or capital added: debit settlement, credit available capital of the part."""
     _require(permissions.can_post(user, capital_part.fund))
     amount = _amount(amount)
-    if original := _replay(idempotency_key):
+    _within_limit(capital_part.fund, amount)
+    content = {"capital_part": capital_part, "amount": amount, "booking_date": booking_date, "text": text}
+    if original := _replay(idempotency_key, action="capital_add", content=content, user=user):
         return original
     _lock_parts([capital_part])
     accounts = _accounts(capital_part.fund)
@@ -292,6 +635,7 @@ def capital_add(
     )
 
 
+@_fails_closed
 @transaction.atomic
 def capital_transfer(
     *,
@@ -308,7 +652,15 @@ def capital_transfer(
     amount = _amount(amount)
     if from_part.pk == to_part.pk or from_part.fund_id != to_part.fund_id:
         raise ValidationError({"to_part": _("Välj en annan kapitaldel i samma fond.")})
-    if original := _replay(idempotency_key):
+    _within_limit(from_part.fund, amount)
+    content = {
+        "from_part": from_part,
+        "to_part": to_part,
+        "amount": amount,
+        "booking_date": booking_date,
+        "text": text,
+    }
+    if original := _replay(idempotency_key, action="capital_transfer", content=content, user=user):
         return original
     _lock_parts([from_part, to_part])
     _refuse_if_short(from_part, amount)
@@ -346,6 +698,43 @@ def position_day(position: Position) -> date:
     return timezone.localdate(position.meeting.starts_at)
 
 
+def _delegation_errors(
+    *, point: DelegationPoint | None, maker_kind: str, decided_on: date, amount: Decimal
+) -> dict[str, str]:
+    """Why the decision cannot be taken under this point of the delegation order, per field.
+
+    The regional board decides itself (no point needed); a committee or a delegate decides only under a
+    point valid on the day, of the same kind of decision-maker, and within its amount limit (the database
+    refuses the last two as well)."""
+    if point is None:
+        if maker_kind == MakerKind.BOARD:
+            return {}
+        return {
+            "delegation_point": _(
+                "Välj den punkt i delegationsordningen som beslutet fattas enligt; "
+                "bara regionstyrelsen beslutar utan delegation."
+            )
+        }
+    errors = {}
+    if not point.is_valid_on(decided_on):
+        errors["delegation_point"] = _("Punkt %(code)s i delegationsordningen gäller inte den %(date)s.") % {
+            "code": point.code,
+            "date": decided_on.isoformat(),
+        }
+    elif point.maker_kind != maker_kind:
+        errors["maker_kind"] = _("Punkt %(code)s delegerar beslutet till %(maker)s.") % {
+            "code": point.code,
+            "maker": MakerKind(point.maker_kind).label,
+        }
+    if point.amount_limit is not None and amount > point.amount_limit:
+        errors["amount"] = _(
+            "Beloppet överstiger beloppsgränsen %(limit)s i punkt %(code)s i delegationsordningen. "
+            "Ett större belopp beslutas enligt en annan punkt eller av regionstyrelsen."
+        ) % {"limit": format_amount(point.amount_limit), "code": point.code}
+    return errors
+
+
+@_fails_closed
 @transaction.atomic
 def decision_record(
     *,
@@ -353,26 +742,51 @@ def decision_record(
     initiative: Initiative,
     maker_kind: str,
     maker_name: str,
-    delegation_point: str,
+    delegation_point: DelegationPoint | None,
     decided_on: date,
     reference: str,
-    amount: Decimal,
+    amount: Decimal | None,
     user: User,
+    outcome: str = DecisionOutcome.GRANTED,
     document=None,
     idempotency_key: uuid.UUID | None = None,
 ) -> Decision:
     """Region Värmland's formal decision: only for an initiative Värmlandsrådet supported by consensus.
 
-    The decision rests on the initiative's latest consensus position: at most its supported amount, and
-    not dated before its meeting.
+    The decision rests on the initiative's latest consensus position: a positive one grants at most its
+    supported amount, and neither is dated before its meeting. It is taken under a point of the delegation
+    order (unless the regional board takes it itself), within the point's dates and amount limit.
 
-    Moves the initiative from SUPPORTED to DECIDED through `initiative_transition`, the only writer of
-    status.
+    Positive: the initiative moves SUPPORTED → DECIDED and money can be committed. Negative (avslag): the
+    amount is zero, nothing is booked and the initiative moves to NOT_SUPPORTED. Both through
+    `initiative_transition`, the only writer of status.
     """
     _require(permissions.can_record_decision(user, initiative))
-    amount = _amount(amount)
-    if idempotency_key and (original := Decision.objects.filter(idempotency_key=idempotency_key).first()):
-        return original
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": _("Välj om initiativet beviljas eller avslås.")}, code="invalid")
+    rejected = outcome == DecisionOutcome.REJECTED
+    if rejected:
+        amount = Decimal("0.00")
+    else:
+        if amount is None:
+            raise ValidationError({"amount": _("Ange det beviljade beloppet.")}, code="required")
+        amount = _amount(amount)
+        _within_limit(fund, amount)
+    content = {
+        "fund": fund,
+        "initiative": initiative,
+        "outcome": outcome,
+        "maker_kind": maker_kind,
+        "maker_name": maker_name,
+        "delegation_point": delegation_point,
+        "decided_on": decided_on,
+        "reference": reference,
+        "amount": amount,
+        "document": document,
+    }
+    replayed = _replay(idempotency_key, action="decision_record", content=content, user=user, model=Decision)
+    if replayed:
+        return replayed
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if locked.status != Status.SUPPORTED:
         raise ValidationError(
@@ -394,23 +808,40 @@ def decision_record(
             ),
             code="no_position",
         )
-    # Both refusals at once, each next to its field.
-    errors = {}
+    _agreement_in_force(decided_on)
+    if delegation_point is not None:
+        # The version as stored (never changed, a trigger sees to it), read in this transaction.
+        delegation_point = DelegationPoint.objects.get(pk=delegation_point.pk)
+    # All refusals at once, each next to its field.
+    errors = _delegation_errors(
+        point=delegation_point, maker_kind=maker_kind, decided_on=decided_on, amount=amount
+    )
     if amount > position.supported_amount:
         errors["amount"] = _(
             "Beslutet kan inte överstiga det belopp Värmlandsrådet tillstyrkt: %(supported)s (%(meeting)s)."
         ) % {"supported": format_amount(position.supported_amount), "meeting": position.meeting}
     position_date = position_day(position)
-    if decided_on < position_date:
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("Ett beslut kan inte dateras i framtiden (i dag är det %(today)s).") % {
+            "today": timezone.localdate().isoformat()
+        }
+    elif decided_on < position_date:
         errors["decided_on"] = _(
             "Beslutet kan inte fattas före Värmlandsrådets ställningstagande den %(date)s."
         ) % {"date": position_date.isoformat()}
+    checked = None
+    if document:
+        try:
+            checked = uploads.check_upload(document, allowed=uploads.DECISION_DOCUMENTS)
+        except ValidationError as error:
+            errors["document"] = error.messages
     if errors:
         raise ValidationError(errors)
     decision = Decision(
         fund=fund,
         initiative=locked,
         position=position,
+        outcome=outcome,
         maker_kind=maker_kind,
         maker_name=maker_name,
         delegation_point=delegation_point,
@@ -420,20 +851,171 @@ def decision_record(
         recorded_by=user,
         idempotency_key=idempotency_key,
     )
-    if document:
-        decision.document = document
+    if checked is not None:
+        decision.document_name = checked.display_name
+        decision.document_type = checked.content_type
+        decision.document.save(uploads.stored_name(checked.extension), document, save=False)
     decision.full_clean(exclude=["recorded_by"])
     decision._history_user = user
-    decision._change_reason = "beslut enligt delegation"
+    decision._change_reason = "avslag enligt delegation" if rejected else "beslut enligt delegation"
     decision.save()
     initiative_transition(
         initiative=locked,
-        to=Status.DECIDED,
+        to=Status.NOT_SUPPORTED if rejected else Status.DECIDED,
         user=user,
-        reason=f"Beslut {reference} ({decided_on.isoformat()})",
+        reason=f"{'Avslag' if rejected else 'Beslut'} {reference} ({decided_on.isoformat()})",
     )
     initiative.status = locked.status
     return decision
+
+
+# --- the delegation register ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def delegation_point_add(
+    *,
+    code: str,
+    description: str,
+    maker_kind: str,
+    maker_name: str,
+    amount_limit: Decimal | None,
+    valid_from: date,
+    user: User,
+) -> DelegationPoint:
+    """A point of the delegation order, or a new version of one: the version in force for the same code
+    ends the day before (a point is never edited, so every decision keeps the terms it was taken under)."""
+    if not permissions.can_manage_delegation(user):
+        raise PermissionDenied(_("Bara ekonomi och administratörer för delegationsordningen."))
+    code = code.strip()
+    if amount_limit is not None:
+        amount_limit = _amount(amount_limit, field="amount_limit")
+    current = (
+        DelegationPoint.objects.select_for_update()
+        .filter(code=code, valid_to__isnull=True)
+        .order_by("-valid_from")
+        .first()
+    )
+    ended = (
+        DelegationPoint.objects.filter(code=code, valid_to__isnull=False).order_by("-valid_to").first()
+        if current is None
+        else None
+    )
+    if ended is not None and valid_from <= ended.valid_to:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "Punkt %(code)s gällde till och med %(date)s: den nya versionen måste gälla från "
+                    "en senare dag."
+                )
+                % {"code": code, "date": ended.valid_to.isoformat()}
+            },
+            code="version_overlaps",
+        )
+    if current is not None and valid_from <= current.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "Punkt %(code)s gäller redan från %(date)s: en ny version måste gälla från en senare dag."
+                )
+                % {"code": code, "date": current.valid_from.isoformat()}
+            },
+            code="version_not_later",
+        )
+    if current is not None:
+        last_day = valid_from - timedelta(days=1)
+        if current.decisions.filter(decided_on__gt=last_day).exists():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Beslut har redan fattats enligt punkt %(code)s efter %(date)s; "
+                        "den nya versionen kan gälla tidigast dagen efter det senaste beslutet."
+                    )
+                    % {"code": code, "date": last_day.isoformat()}
+                },
+                code="decisions_after",
+            )
+        current.valid_to = last_day
+        current._history_user = user
+        current._change_reason = "ersatt av en ny version"
+        current.save(update_fields=["valid_to"])
+    point = DelegationPoint(
+        code=code,
+        description=description.strip(),
+        maker_kind=maker_kind,
+        maker_name=maker_name.strip(),
+        amount_limit=amount_limit,
+        valid_from=valid_from,
+        replaces=current,
+        created_by=user,
+    )
+    point.full_clean()
+    point._history_user = user
+    point._change_reason = "ny version" if current else "ny punkt"
+    point.save()
+    return point
+
+
+def delegation_point_for_record(
+    *, code: str, decided_on: date, maker_kind: str, maker_name: str, user: User
+) -> DelegationPoint | None:
+    """The register's point for a decision taken before DGR, named by its code in the old records: the
+    version valid that day, or, for a code the register does not know, a point made from it (no amount
+    limit: none was recorded), as the migration did for the free-text points. A code whose versions in the
+    register are valid on other days only is refused: that is a wrong code or a wrong date."""
+    code = code.strip()
+    if not code:
+        return None
+    versions = DelegationPoint.objects.filter(code=code)
+    point = versions.valid_on(decided_on).order_by("-valid_from").first()
+    if point is not None:
+        return point
+    if versions.exists():
+        raise ValidationError(
+            {
+                "delegation_point": _("Punkt %(code)s i delegationsordningen gäller inte den %(date)s.")
+                % {"code": code, "date": decided_on.isoformat()}
+            },
+            code="point_not_valid",
+        )
+    with in_swedish():
+        description = _("Punkten kommer från tidigare beslut; beskrivning och beloppsgräns saknas.")
+    point = DelegationPoint(
+        code=code,
+        description=description,
+        maker_kind=maker_kind,
+        maker_name=maker_name.strip(),
+        valid_from=decided_on,
+        created_by=user,
+    )
+    point.full_clean()
+    point._history_user = user
+    point._change_reason = "punkt ur tidigare beslut"
+    point.save()
+    return point
+
+
+@transaction.atomic
+def delegation_point_end(*, point: DelegationPoint, valid_to: date, user: User) -> DelegationPoint:
+    """A point leaves the delegation order: it ends on `valid_to` (once; no decision after that day)."""
+    if not permissions.can_manage_delegation(user):
+        raise PermissionDenied(_("Bara ekonomi och administratörer för delegationsordningen."))
+    point = DelegationPoint.objects.select_for_update().get(pk=point.pk)
+    if point.valid_to is not None:
+        raise ValidationError(_("Punkten har redan upphört."), code="ended")
+    if valid_to < point.valid_from:
+        raise ValidationError(
+            {"valid_to": _("Punkten kan inte upphöra före den dag den började gälla.")}, code="before_start"
+        )
+    if point.decisions.filter(decided_on__gt=valid_to).exists():
+        raise ValidationError(
+            {"valid_to": _("Beslut har fattats enligt punkten efter den dagen.")}, code="decisions_after"
+        )
+    point.valid_to = valid_to
+    point._history_user = user
+    point._change_reason = "upphör"
+    point.save(update_fields=["valid_to"])
+    return point
 
 
 @dataclass(frozen=True)
@@ -453,6 +1035,7 @@ def decision_committed(decision: Decision) -> Decimal:
     return -(total or Decimal("0.00"))
 
 
+@_fails_closed
 @transaction.atomic
 def commitment_create(
     *,
@@ -470,12 +1053,36 @@ def commitment_create(
             code="no_decision",
         )
     _require(permissions.can_post(user, decision.fund))
+    if decision.outcome == DecisionOutcome.REJECTED:
+        raise ValidationError(
+            {"decision": _("Beslutet är ett avslag: inga medel kan beviljas med stöd av det.")},
+            code="rejected_decision",
+        )
     if not shares:
         raise ValidationError({"amount": _("Ange minst ett belopp.")})
     shares = [Share(s.capital_part, _amount(s.amount), s.planned_year) for s in shares]
-    if original := _replay(idempotency_key):
+    for share in shares:
+        _within_limit(decision.fund, share.amount)
+    content = {"decision": decision, "shares": shares, "booking_date": booking_date, "text": text}
+    if original := _replay(idempotency_key, action="commitment_create", content=content, user=user):
         return original
-    # Lock order everywhere: decision, then capital parts by id.
+    _agreement_in_force(booking_date)
+    _not_before_decision(decision, booking_date, Kind.COMMITMENT)
+    years = planned_years(decision)
+    for share in shares:
+        if share.planned_year is not None and share.planned_year not in years:
+            raise ValidationError(
+                {
+                    "planned_year": _(
+                        "Planerat utbetalningsår måste ligga mellan beslutets år %(first)s och "
+                        "initiativets slut %(last)s."
+                    )
+                    % {"first": years[0], "last": years[-1]}
+                },
+                code="planned_year_outside",
+            )
+    # Lock order everywhere: initiative, decision, then capital parts by id.
+    _money_may_go_to(decision.initiative_id)
     Decision.objects.select_for_update(no_key=True).filter(pk=decision.pk).values_list("id").get()
     parts = [s.capital_part for s in shares]
     _lock_parts(parts)
@@ -541,8 +1148,13 @@ def _against_commitment(
     *, commitment: Commitment, kind: str, amount: Decimal, booking_date: date, text: str, user: User, key
 ) -> Verification:
     _require(permissions.can_post(user, commitment.fund))
-    if original := _replay(key):
+    _within_limit(commitment.fund, amount)
+    content = {"commitment": commitment, "amount": amount, "booking_date": booking_date, "text": text}
+    if original := _replay(key, action=str(kind), content=content, user=user):
         return original
+    _not_before_decision(commitment.decision, booking_date, kind)
+    if kind == Kind.DISBURSEMENT:
+        _money_may_go_to(commitment.initiative_id)
     part = commitment.capital_part
     _lock_parts([part])
     figures = commitment_figures(commitment)
@@ -590,6 +1202,7 @@ def _against_commitment(
     )
 
 
+@_fails_closed
 @transaction.atomic
 def disbursement_record(
     *,
@@ -612,6 +1225,7 @@ def disbursement_record(
     )
 
 
+@_fails_closed
 @transaction.atomic
 def commitment_release(
     *,
@@ -634,6 +1248,7 @@ def commitment_release(
     )
 
 
+@_fails_closed
 @transaction.atomic
 def repayment_record(
     *,
@@ -656,6 +1271,100 @@ def repayment_record(
     )
 
 
+@_fails_closed
+@transaction.atomic
+def initiative_reservation_release(
+    *, initiative: Initiative, booking_date: date, user: User, text: str = ""
+) -> list[Verification]:
+    """Release what is still reserved for a completed initiative, commitment by commitment (each through
+    `commitment_release`, so each is a verification of its own in the journal). A repeat finds nothing
+    left and posts nothing. Only for a completed initiative: a running one may still be paid."""
+    _require(permissions.can_post(user))
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.status != Status.COMPLETED:
+        raise ValidationError(
+            _("Bara ett avslutat initiativs reservation frigörs här (status nu ”%(status)s”).")
+            % {"status": Status(locked.status).label},
+            code="not_completed",
+        )
+    posted = []
+    for commitment in Commitment.objects.filter(initiative=locked).select_related(
+        "fund", "decision", "capital_part"
+    ):
+        remaining = commitment_figures(commitment)["remaining"]
+        if remaining > 0:
+            posted.append(
+                commitment_release(
+                    commitment=commitment,
+                    amount=remaining,
+                    booking_date=booking_date,
+                    text=text or _("Frigjort vid avslut: %(initiative)s") % {"initiative": locked},
+                    user=user,
+                )
+            )
+    return posted
+
+
+def initiative_completion_release(*, initiative: Initiative, user: User) -> str | None:
+    """The ledger's step when an initiative is completed (`initiatives.services.register_completion_step`):
+    its unused reservation goes back to available capital at once if the person completing it may post
+    in the ledger and today's year is open; otherwise it is left on finance's list (*Att frigöra* under
+    Beslut och åtaganden), finance is mailed, and the person is told so."""
+    reserved = sum(
+        (commitment_figures(c)["remaining"] for c in Commitment.objects.filter(initiative=initiative)),
+        Decimal("0.00"),
+    )
+    if reserved <= 0:
+        return None
+    if permissions.can_post(user):
+        try:
+            with transaction.atomic():
+                posted = initiative_reservation_release(
+                    initiative=initiative, booking_date=timezone.localdate(), user=user
+                )
+        except ValidationError:
+            pass  # e.g. no open year today: finance does it, below
+        else:
+            return _(
+                "Det oanvända beloppet %(amount)s har frigjorts till fondens tillgängliga kapital "
+                "(%(labels)s)."
+            ) % {
+                "amount": format_amount(reserved),
+                "labels": ", ".join(v.number_label for v in posted),
+            }
+    _notify_finance_to_release(initiative, reserved)
+    return _(
+        "Initiativet är avslutat, men %(amount)s är fortfarande reserverat för det. Det står nu på ekonomis "
+        "lista ”Att frigöra” under Beslut och åtaganden, och ekonomi har fått e-post om det."
+    ) % {"amount": format_amount(reserved)}
+
+
+@in_swedish()
+def _notify_finance_to_release(initiative: Initiative, reserved: Decimal) -> None:
+    from django.urls import reverse
+
+    from core.mail import absolute_url, mail_queue
+    from people.roles import Role
+
+    mail_queue(
+        subject=_("%(number)s är avslutat: %(amount)s att frigöra")
+        % {"number": initiative.registration_number, "amount": format_amount(reserved)},
+        body=_(
+            "%(initiative)s är avslutat och %(amount)s är fortfarande reserverat för det. Frigör det under "
+            "Beslut och åtaganden:\n\n%(url)s\n"
+        )
+        % {
+            "initiative": initiative,
+            "amount": format_amount(reserved),
+            "url": absolute_url(reverse("accounting:decision-list") + "#att-frigora"),
+        },
+        recipients=User.objects.filter(is_active=True, groups__name=Role.FINANCE)
+        .exclude(email="")
+        .values_list("email", flat=True),
+    )
+
+
+@_fails_closed
 @transaction.atomic
 def verification_reverse(
     *,
@@ -667,7 +1376,8 @@ def verification_reverse(
 ) -> Verification:
     """A correction: a new verification mirroring every line of the original (perhaps in a closed year)."""
     _require(permissions.can_post(user, verification.fund))
-    if original := _replay(idempotency_key):
+    content = {"verification": verification, "booking_date": booking_date, "text": text}
+    if original := _replay(idempotency_key, action="verification_reverse", content=content, user=user):
         return original
     if verification.kind == Kind.REVERSAL:
         raise ValidationError(
@@ -768,7 +1478,10 @@ def fiscal_year_checks(fiscal_year: FiscalYear) -> list[str]:
             [fiscal_year.pk],
         )
         for series, number in cursor.fetchall():
-            problems.append(_("Verifikation %(label)s balanserar inte.") % {"label": f"{series}{number}"})
+            problems.append(
+                _("Verifikation %(label)s balanserar inte.")
+                % {"label": verification_number_label(series, number, fiscal_year.year)}
+            )
     # One pass over the journal up to the year's end gives every figure the checks need.
     rows = (
         VerificationLine.objects.filter(fiscal_year_id__in=[y.pk for y in years])
@@ -808,6 +1521,21 @@ def fiscal_year_checks(fiscal_year: FiscalYear) -> list[str]:
     return problems
 
 
+def ledger_problems() -> list[str]:
+    """The year-close checks of every fund's closed years and first open year, for `verify_database`
+    (a restored backup must pass the same checks the years passed when they were closed)."""
+    problems = []
+    for fund in Fund.objects.order_by("pk"):
+        for year in fund.fiscal_years.order_by("year"):
+            problems += [f"{fund.slug} {year.year}: {problem}" for problem in fiscal_year_checks(year)]
+            if year.is_open:
+                break
+            if not year.balances.exists():
+                problems.append(f"{fund.slug} {year.year}: the closed year has no snapshot.")
+    return problems
+
+
+@_fails_closed
 @transaction.atomic
 def fiscal_year_close(*, fiscal_year: FiscalYear, user: User) -> FiscalYear:
     """Check the year, write its snapshot, lock it and open the next one. A closed year is never reopened."""
@@ -870,9 +1598,11 @@ def fiscal_year_open(*, fund: Fund, year: int, user: User | None) -> FiscalYear:
 
 __all__ = [
     "EVENTS",
+    "FoundingPart",
     "Share",
     "account_map",
     "capital_add",
+    "capital_part_update",
     "capital_transfer",
     "commitment_create",
     "commitment_release",
@@ -880,7 +1610,10 @@ __all__ = [
     "disbursement_record",
     "fiscal_year_close",
     "fiscal_year_open",
+    "fund_amount_limit_set",
     "fund_create",
+    "fund_open",
+    "fund_update",
     "repayment_record",
     "verification_reverse",
 ]

@@ -1,16 +1,31 @@
 """Thin views: authorise, call one selector or service, render. Finance writes; readers read."""
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounting import exports, forms, permissions, selectors, services
-from accounting.models import Account, CapitalPart, Commitment, Decision, FiscalYear, Fund, Verification
+from accounting.models import (
+    Account,
+    CapitalPart,
+    Commitment,
+    Decision,
+    DelegationPoint,
+    FiscalYear,
+    Fund,
+    Verification,
+)
+from core import uploads
+from core.forms import apply_service_error
+from core.pdf import pdf_response
 from initiatives.models import Initiative, Status
 
 PAGE_SIZE = 50
@@ -38,7 +53,11 @@ def fund_list(request):
     funds = list(selectors.funds_for(request.user))
     if len(funds) == 1:
         return redirect("accounting:fund-detail", funds[0].slug)
-    return render(request, "accounting/fund_list.html", {"funds": funds})
+    return render(
+        request,
+        "accounting/fund_list.html",
+        {"funds": funds, "can_open": permissions.can_open_fund(request.user)},
+    )
 
 
 def fund_detail(request, slug):
@@ -47,7 +66,48 @@ def fund_detail(request, slug):
     return render(
         request,
         "accounting/fund_detail.html",
-        {"fund": fund, "overview": overview, "can_post": permissions.can_post(request.user, fund)},
+        {
+            "fund": fund,
+            "overview": overview,
+            "can_post": permissions.can_post(request.user, fund),
+            "can_set_amount_limit": permissions.can_set_amount_limit(request.user, fund),
+            "can_edit": permissions.can_edit_fund(request.user, fund),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fund_amount_limit(request, slug):
+    fund = _fund(request, slug)
+    _require(permissions.can_set_amount_limit(request.user, fund))
+    form = forms.AmountLimitForm(request.POST or None, initial={"amount_limit": fund.amount_limit})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_amount_limit_set(
+                fund=fund, amount_limit=form.cleaned_data["amount_limit"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error("amount_limit" if hasattr(error, "error_dict") else None, error.messages)
+        else:
+            messages.success(
+                request, _("Fondens beloppsgräns är nu %(limit)s.") % {"limit": _kr(fund.amount_limit)}
+            )
+            return redirect("accounting:fund-detail", slug)
+    return render(
+        request,
+        "accounting/posting_form.html",
+        {
+            "fund": fund,
+            "form": form,
+            "title": _("Beloppsgräns för %(fund)s") % {"fund": fund.name},
+            "lead": _(
+                "Ett enskilt belopp i fonden – beslut, beviljande, utbetalning, återbetalning, "
+                "kapitaltillskott eller överföring – får inte vara större än gränsen. Den fångar skrivfel "
+                "som tre nollor för mycket; ändringen sparas i fondens historik."
+            ),
+            "back": reverse("accounting:fund-detail", args=[slug]),
+            "submit": _("Spara"),
+        },
     )
 
 
@@ -58,7 +118,8 @@ def fund_detail_xlsx(request, slug):
     )
 
 
-def _journal(request, fund):
+def _journal(request, fund, selector=selectors.journal):
+    """The journal's filter form and the verifications it selects (`selector`: with what they carry)."""
     years = list(FiscalYear.objects.filter(fund=fund).order_by("year"))
     parts = list(CapitalPart.objects.filter(fund=fund).order_by("number"))
     form = forms.JournalFilterForm(
@@ -66,9 +127,9 @@ def _journal(request, fund):
     )
     if form.is_bound and not form.is_valid():
         # A filter that cannot be understood shows nothing (with its message), never the whole journal.
-        return form, selectors.journal(fund).none()
+        return form, selector(fund).none()
     filters = form.cleaned_data if form.is_bound else {}
-    verifications = selectors.journal(
+    verifications = selector(
         fund,
         year=filters.get("year"),
         kind=filters.get("kind"),
@@ -81,14 +142,20 @@ def _journal(request, fund):
 
 def verification_list(request, slug):
     fund = _fund(request, slug)
-    form, verifications = _journal(request, fund)
+    form, verifications = _journal(request, fund, selectors.journal_selection)
     page = Paginator(verifications, PAGE_SIZE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
         request,
         "accounting/verification_list.html",
-        {"fund": fund, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "fund": fund,
+            "form": form,
+            "page": page,
+            "entries": selectors.journal_entries(page.object_list),
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -169,7 +236,7 @@ def capital_add(request, slug):
 def capital_transfer(request, slug):
     fund = _fund(request, slug)
     _require(permissions.can_post(request.user, fund))
-    form = forms.TransferForm(request.POST or None, fund=fund)
+    form = forms.TransferForm(request.POST or None, available=selectors.capital_parts_available(fund))
 
     def service(data):
         return services.capital_transfer(
@@ -261,7 +328,9 @@ def account_edit(request, slug, pk):
 def _year(request, slug, year) -> FiscalYear:
     if not permissions.can_view_ledger(request.user):
         raise Http404
-    return get_object_or_404(FiscalYear.objects.select_related("fund"), fund__slug=slug, year=year)
+    return get_object_or_404(
+        FiscalYear.objects.select_related("fund", "closed_by"), fund__slug=slug, year=year
+    )
 
 
 def year_detail(request, slug, year):
@@ -336,8 +405,33 @@ def decision_list(request):
             "decisions": decisions,
             "awaiting": awaiting,
             "can_decide": permissions.can_record_decision(request.user),
+            "to_release": selectors.reservations_to_release(),
+            "can_post": permissions.can_post(request.user),
         },
     )
+
+
+@require_POST
+def initiative_release(request, pk):
+    """Finance releases what is still reserved for a completed initiative (the list *Att frigöra*)."""
+    _require(permissions.can_post(request.user))
+    initiative = get_object_or_404(Initiative.objects.filter(status=Status.COMPLETED), pk=pk)
+    try:
+        posted = services.initiative_reservation_release(
+            initiative=initiative, booking_date=timezone.localdate(), user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if posted:
+            messages.success(
+                request,
+                _("Reservationen är frigjord: %(labels)s.")
+                % {"labels": ", ".join(v.number_label for v in posted)},
+            )
+        else:
+            messages.info(request, _("Inget var reserverat för initiativet längre."))
+    return redirect(reverse("accounting:decision-list") + "#att-frigora")
 
 
 @require_http_methods(["GET", "POST"])
@@ -355,6 +449,7 @@ def decision_create(request, initiative_pk):
             delegation_point=data["delegation_point"],
             decided_on=data["decided_on"],
             reference=data["reference"],
+            outcome=data["outcome"],
             amount=data["amount"],
             document=data.get("document"),
             user=request.user,
@@ -377,7 +472,14 @@ def decision_create(request, initiative_pk):
         form=form,
         template_context=context,
         service=service,
-        success=lambda d: _("Beslutet %(ref)s är registrerat.") % {"ref": d.reference},
+        success=lambda d: (
+            (
+                _("Avslaget %(ref)s är registrerat; ingenting har bokförts.")
+                if d.outcome == Decision.Outcome.REJECTED
+                else _("Beslutet %(ref)s är registrerat.")
+            )
+            % {"ref": d.reference}
+        ),
     )
 
 
@@ -385,7 +487,7 @@ def decision_detail(request, pk):
     _readers_only(request)
     decision = get_object_or_404(
         Decision.objects.select_related(
-            "initiative__party", "fund", "recorded_by", "position__meeting__body"
+            "initiative__party", "fund", "recorded_by", "position__meeting__body", "delegation_point"
         ),
         pk=pk,
     )
@@ -400,13 +502,30 @@ def decision_detail(request, pk):
     )
 
 
+def decision_document(request, pk):
+    """The decision's document, for those who may read the decision (issue 17: it was linked under
+    /media/, which is never served)."""
+    _readers_only(request)
+    decision = get_object_or_404(Decision.objects.exclude(document=""), pk=pk)
+    return uploads.file_response(
+        file=decision.document,
+        # Documents stored before the display name was kept carry their (checked) PDF name in the path.
+        name=decision.document_name or PurePosixPath(decision.document.name).name,
+        content_type=decision.document_type or "application/pdf",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def commitment_create(request, pk):
     _readers_only(request)
     decision = get_object_or_404(Decision.objects.select_related("fund", "initiative"), pk=pk)
     _require(permissions.can_post(request.user, decision.fund))
+    available = selectors.capital_parts_available(decision.fund)
     form = forms.CommitmentForm(
-        request.POST or None, fund=decision.fund, initial={"text": str(decision.initiative)[:200]}
+        request.POST or None,
+        available=available,
+        planned_years=services.planned_years(decision),
+        initial={"text": str(decision.initiative)[:200]},
     )
 
     def service(data):
@@ -427,6 +546,7 @@ def commitment_create(request, pk):
         "back": reverse("accounting:decision-detail", args=[pk]),
         "amount_field": "amount_1",
         "next": reverse("accounting:decision-detail", args=[pk]),
+        "available": available,
     }
     return _posting(request, form=form, template_context=context, service=service, success=_posted)
 
@@ -536,4 +656,241 @@ def initiative_money(request, pk):
         request,
         "accounting/initiative_money.html",
         {"initiative": initiative, "money": selectors.initiative_money(initiative)},
+    )
+
+
+# --- opening a fund and describing it -------------------------------------------------------------
+
+
+def _apply_fund_errors(error: ValidationError, form, formset, rows: list[int]) -> list[str]:
+    """Put the service's refusals next to their fields: the fund's on the form, a part's on its row
+    (`parts.<i>.<field>`, i counting the parts sent, `rows` mapping them back to form rows). Returns the
+    messages about the parts as a whole."""
+    parts_errors: list[str] = []
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return parts_errors
+    for key, errors in error.message_dict.items():
+        if key == "parts":
+            parts_errors.extend(errors)
+        elif key.startswith("parts."):
+            _prefix, index, field = key.split(".", 2)
+            formset.forms[rows[int(index)]].add_error(field, errors)
+        else:
+            form.add_error(key if key in form.fields else None, errors)
+    return parts_errors
+
+
+@require_http_methods(["GET", "POST"])
+def fund_open(request):
+    _require(permissions.can_open_fund(request.user))
+    form = forms.FundOpenForm(request.POST or None)
+    formset = forms.FoundingPartFormSet(request.POST or None, prefix="parts")
+    parts_errors: list[str] = []
+    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
+        rows = formset.parts()
+        data = form.cleaned_data
+        try:
+            fund = services.fund_open(
+                name=data["name"],
+                slug=data["slug"],
+                organisation=data["organisation"],
+                opened_on=data["opened_on"],
+                description=data["description"],
+                parts=[part for _index, part in rows],
+                user=request.user,
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as error:
+            parts_errors = _apply_fund_errors(error, form, formset, [index for index, _part in rows])
+        else:
+            messages.success(
+                request,
+                _("Fonden %(fund)s är öppnad med sitt ingående kapital och verksamhetsåret %(year)s.")
+                % {"fund": fund.name, "year": fund.opened_on.year},
+            )
+            return redirect("accounting:fund-detail", fund.slug)
+    return render(
+        request,
+        "accounting/fund_open.html",
+        {"form": form, "formset": formset, "parts_errors": parts_errors},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fund_edit(request, slug):
+    fund = _fund(request, slug)
+    _require(permissions.can_edit_fund(request.user, fund))
+    form = forms.FundEditForm(request.POST or None, instance=Fund.objects.get(pk=fund.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_update(
+                fund=fund,
+                name=form.cleaned_data["name"],
+                organisation=form.cleaned_data["organisation"],
+                description=form.cleaned_data["description"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, errors)
+        else:
+            messages.success(request, _("Uppgifterna om fonden är sparade."))
+            return redirect("accounting:fund-detail", fund.slug)
+    return render(
+        request,
+        "accounting/posting_form.html",
+        {
+            "fund": fund,
+            "form": form,
+            "title": _("Ändra uppgifter om %(fund)s") % {"fund": fund.name},
+            "lead": _(
+                "Kortnamnet och öppningsdagen ändras inte: kortnamnet är fondens adress i länkar och "
+                "rapporter, och det ingående kapitalet är bokfört på öppningsdagen."
+            ),
+            "back": reverse("accounting:fund-detail", args=[slug]),
+            "submit": _("Spara"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def capital_part_edit(request, slug, number):
+    fund = _fund(request, slug)
+    _require(permissions.can_edit_fund(request.user, fund))
+    part = get_object_or_404(CapitalPart, fund=fund, number=number)
+    form = forms.CapitalPartEditForm(request.POST or None, instance=CapitalPart.objects.get(pk=part.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.capital_part_update(
+                capital_part=part,
+                name=form.cleaned_data["name"],
+                origin=form.cleaned_data["origin"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, errors)
+        else:
+            messages.success(request, _("Uppgifterna om kapitaldelen är sparade."))
+            return redirect("accounting:fund-detail", fund.slug)
+    return render(
+        request,
+        "accounting/posting_form.html",
+        {
+            "fund": fund,
+            "form": form,
+            "title": _("Ändra kapitaldel %(part)s") % {"part": part},
+            "lead": _("Kapitaldelens nummer ändras inte: rapporterna och kontoplanen följer det."),
+            "back": reverse("accounting:fund-detail", args=[slug]),
+            "submit": _("Spara"),
+        },
+    )
+
+
+# --- the delegation register and the report of delegated decisions --------------------------------
+
+
+def delegation_point_list(request):
+    """The delegation order as a register: every point and version, who keeps it may add and end."""
+    _require(permissions.can_view_ledger(request.user))
+    can_manage = permissions.can_manage_delegation(request.user)
+    return render(
+        request,
+        "accounting/delegation_point_list.html",
+        {"points": selectors.delegation_register(), "can_manage": can_manage, "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delegation_point_add(request):
+    _require(permissions.can_manage_delegation(request.user))
+    initial = {}
+    if code := request.GET.get("punkt", "").strip()[:50]:
+        # A new version of a point: the form starts from the version in force.
+        current = DelegationPoint.objects.filter(code=code, valid_to__isnull=True).first()
+        if current is not None:
+            initial = {
+                "code": current.code,
+                "description": current.description,
+                "maker_kind": current.maker_kind,
+                "maker_name": current.maker_name,
+                "amount_limit": current.amount_limit,
+            }
+    form = forms.DelegationPointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.delegation_point_add(**form.cleaned_data, user=request.user)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Punkt %(code)s är införd i delegationsordningen.") % {"code": point.code}
+            )
+            return redirect("accounting:delegation-point-list")
+    return render(
+        request,
+        "accounting/delegation_point_form.html",
+        {"form": form, "title": _("Ny punkt eller ny version i delegationsordningen")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delegation_point_end(request, pk):
+    _require(permissions.can_manage_delegation(request.user))
+    point = get_object_or_404(DelegationPoint, pk=pk)
+    form = forms.DelegationPointEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_point_end(
+                point=point, valid_to=form.cleaned_data["valid_to"], user=request.user
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Punkt %(code)s upphör.") % {"code": point.code})
+            return redirect("accounting:delegation-point-list")
+    return render(
+        request,
+        "accounting/delegation_point_form.html",
+        {
+            "form": form,
+            "point": point,
+            "title": _("Punkt %(code)s upphör") % {"code": point.code},
+        },
+    )
+
+
+def _delegation_period(request):
+    """The report's period from the query string; by default the current year until today."""
+    today = timezone.localdate()
+    data = request.GET if "start" in request.GET or "end" in request.GET else None
+    form = forms.DelegationReportForm(data, initial={"start": today.replace(month=1, day=1), "end": today})
+    if data is None:
+        return form, form.initial["start"], form.initial["end"]
+    if form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, None, None
+
+
+def delegation_report(request):
+    """Anmälan av delegationsbeslut: the decisions taken under delegation in a period, for the board."""
+    _require(permissions.can_view_ledger(request.user))
+    form, start, end = _delegation_period(request)
+    report = selectors.delegation_report(start=start, end=end) if start else None
+    return render(request, "accounting/delegation_report.html", {"form": form, "report": report})
+
+
+def delegation_report_pdf(request):
+    _require(permissions.can_view_ledger(request.user))
+    form, start, end = _delegation_period(request)
+    if start is None:
+        return render(
+            request, "accounting/delegation_report.html", {"form": form, "report": None}, status=400
+        )
+    return pdf_response(
+        request,
+        "accounting/pdf/delegation_report.html",
+        {"report": selectors.delegation_report(start=start, end=end)},
+        f"delegationsbeslut-{start.isoformat()}-{end.isoformat()}.pdf",
     )

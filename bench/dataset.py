@@ -86,7 +86,7 @@ def seed_council() -> None:
 
     from django.utils import timezone
 
-    from council import services
+    from council import minutes, services
     from council.models import Body, Meeting, StanceKind
     from initiatives.models import Initiative, Status
     from initiatives.services import initiative_transition
@@ -132,15 +132,25 @@ def seed_council() -> None:
             supported_amount=Decimal("1000000.00"),
             resolution="back_to_preparation",
         )
-    # Held (paragraphs numbered, minutes awaiting sign-off): every logged-in user may read it.
-    services.meeting_hold(meeting=meeting, adjusters=[secretariat], user=secretariat)
+    # Held (paragraphs numbered, minutes awaiting sign-off): every logged-in user may read it. The chair
+    # and the adjuster are representatives of parties present.
+    minutes.meeting_open(
+        meeting=meeting,
+        chair=User.objects.get(username="bench-vr-region"),
+        adjusters=[User.objects.get(username="bench-vr-karlstad")],
+        user=secretariat,
+    )
+    services.meeting_hold(meeting=meeting, user=secretariat)
     BENCH_MEETING_FILE.parent.mkdir(exist_ok=True)
     BENCH_MEETING_FILE.write_text(str(meeting.pk))
 
 
 def seed_people() -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Group
 
+    from people.accounts import TWO_FACTOR_ROLES
     from people.models import Party, User
     from people.roles import Role
 
@@ -150,12 +160,19 @@ def seed_people() -> None:
         ("bench-initiator", karlstad, Role.INITIATOR),
         ("bench-secretariat", region, Role.SECRETARIAT),
         ("bench-finance", region, Role.FINANCE),
+        # The bench meeting's chair and adjuster (chosen among representatives of parties present).
+        ("bench-vr-region", region, Role.COUNCIL_REPRESENTATIVE),
+        ("bench-vr-karlstad", karlstad, Role.COUNCIL_REPRESENTATIVE),
     ):
         user, created = User.objects.get_or_create(username=username, defaults={"party": party})
         if created:
             user.set_password(BENCH_PASSWORD)
             user.save()
             user.groups.set(Group.objects.filter(name=role))
+        # Production requires a second factor of finance and the secretariat (people.middleware).
+        has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        if role in TWO_FACTOR_ROLES and not has_totp:
+            TOTP.activate(user, generate_totp_secret())
 
 
 TITLES = [
@@ -302,6 +319,18 @@ def seed_accounting() -> None:
     if Fund.objects.filter(slug="bench").exists():
         return
     finance = User.objects.get(username="bench-finance")
+    # Decisions and commitments need the agreement in force: all 17 parties have adopted it.
+    from council.models import Agreement
+
+    agreement = Agreement.objects.order_by("pk").first()
+    adopted = set(agreement.adoptions.values_list("party_id", flat=True))
+    for party in Party.objects.active().exclude(pk__in=adopted):
+        council_services.adoption_record(
+            party=party,
+            adopted_on=date(2021, 11, 30),
+            reference=f"KF {party.slug}",
+            user=User.objects.get(username="bench-secretariat"),
+        )
     fund = services.fund_create(
         slug="bench",
         name="Bench-fonden",
@@ -358,7 +387,7 @@ def seed_accounting() -> None:
             initiative=initiative,
             maker_kind="board",
             maker_name="Regionstyrelsen",
-            delegation_point="",
+            delegation_point=None,
             decided_on=date(2026, 2, 1),
             reference=f"RS 2026/{i}",
             amount=Decimal("100000"),

@@ -37,6 +37,7 @@ ENV = {
     "DJANGO_DEBUG": "0",  # no query log in memory
     "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DGR_BASE_URL": "http://127.0.0.1:8000",
     "DGR_EMBEDDED_DATABASE": "dgr_bench_report",
     "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
     "XDG_RUNTIME_DIR": os.environ.get("XDG_RUNTIME_DIR", "/tmp"),

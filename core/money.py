@@ -5,7 +5,7 @@ two decimals is refused rather than rounded, because PostgreSQL would round a th
 """
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,28 +16,62 @@ MAX_DIGITS = 15
 DECIMAL_PLACES = 2
 ORE = Decimal("0.01")
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
+# What a person types: ASCII digits, thousands in groups of three separated by a space (or the no-break
+# spaces the app itself prints), a decimal comma with at most two decimals, an optional sign and "kr".
+_SEPARATORS = " \u00a0\u202f"
+_SWEDISH = re.compile(
+    r"(?P<sign>[-\u2212]?)(?P<whole>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})*|[0-9]+)(?:,(?P<ore>[0-9]+))?"
+)
+_TYPE_EXAMPLE = _("Skriv beloppet med siffror, till exempel 1 250 000,50.")
 
 
 def parse_amount(text: str | Decimal | int) -> Decimal:
-    """'1 250 000,50' (or '1250000.50') -> Decimal('1250000.50'); refuses anything it cannot read exactly."""
+    """'1 250 000,50' -> Decimal('1250000.50'); refuses anything it cannot read exactly, with a message that
+    says why.
+
+    Only the Swedish way is read: a point is refused rather than guessed at (`1.000` is a thousand to
+    some and one krona to others), and so are digits of other scripts (`１２３`, `١٢٣`), which Python's
+    Decimal would otherwise read as numbers. Decimal and int values come from code and are trusted.
+    """
     if isinstance(text, Decimal):
         value = text
+        if value.as_tuple().exponent < -DECIMAL_PLACES and value != value.quantize(ORE):
+            raise ValidationError(
+                _("Ett belopp kan ha högst två decimaler (öre)."), code="max_decimal_places"
+            )
     elif isinstance(text, int):
         value = Decimal(text)
     else:
-        cleaned = _SPACES.sub("", str(text)).removesuffix("kr").removesuffix("SEK")
-        if cleaned.count(",") > 1 or ("," in cleaned and "." in cleaned):
-            raise ValidationError(_("Skriv beloppet med siffror, till exempel 1 250 000,50."), code="invalid")
-        cleaned = cleaned.replace(",", ".")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
-            raise ValidationError(_("Skriv beloppet med siffror, till exempel 1 250 000,50."), code="invalid")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation as exc:  # pragma: no cover - the pattern above already refuses these
-            raise ValidationError(_("Beloppet kunde inte läsas."), code="invalid") from exc
-    if value.as_tuple().exponent < -DECIMAL_PLACES and value != value.quantize(ORE):
-        raise ValidationError(_("Ett belopp kan ha högst två decimaler (öre)."), code="max_decimal_places")
+        cleaned = str(text).strip(_SEPARATORS + "\t\r\n")
+        for unit in ("kr", "SEK"):
+            cleaned = cleaned.removesuffix(unit).rstrip(_SEPARATORS)
+        if any(ch.isdigit() and ch not in "0123456789" for ch in cleaned):
+            raise ValidationError(
+                _("Skriv beloppet med siffrorna 0–9, till exempel 1 250 000,50."), code="digits"
+            )
+        if "." in cleaned:
+            raise ValidationError(
+                _(
+                    "Skriv öre efter ett kommatecken och tusental med mellanslag, till exempel 1 250 000,50 "
+                    "(punkt används inte i belopp)."
+                ),
+                code="decimal_point",
+            )
+        match = _SWEDISH.fullmatch(cleaned)
+        if match is None:
+            if re.fullmatch(r"[-\u2212]?[0-9 \u00a0\u202f]+(,[0-9]+)?", cleaned):
+                raise ValidationError(
+                    _("Skriv tusentalen i grupper om tre siffror, till exempel 1 250 000."), code="grouping"
+                )
+            raise ValidationError(_TYPE_EXAMPLE, code="invalid")
+        ore = match["ore"] or ""
+        if len(ore) > DECIMAL_PLACES:
+            raise ValidationError(
+                _("Ett belopp kan ha högst två decimaler (öre)."), code="max_decimal_places"
+            )
+        digits = match["whole"].translate({ord(c): None for c in _SEPARATORS})
+        sign = "-" if match["sign"] else ""
+        value = Decimal(f"{sign}{digits}.{ore or '0'}")
     if abs(value) >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
         raise ValidationError(_("Beloppet är för stort."), code="max_digits")
     return value.quantize(ORE)

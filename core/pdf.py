@@ -92,3 +92,33 @@ def render_pdf(html: str, *, base_url: str, fetcher=None) -> bytes:
         font_config=font_config,
     )
     return document.write_pdf(stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT)
+
+
+def worker_base_url() -> str:
+    """The base of a PDF rendered by the worker, outside any request: it only resolves our own static
+    files (the fetcher reads them from disk)."""
+    return (settings.DGR_BASE_URL or "http://localhost").rstrip("/") + "/"
+
+
+def pdf_response(request, template: str, context: dict, filename: str, *, finish=None):
+    """A PDF rendered from a template in Swedish, as a download: the one way pages offer their PDFs
+    (minutes, notices, excerpts, the report of delegated decisions). `finish(pdf) -> pdf` is applied last
+    (signed minutes get their seal)."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from core.language import in_swedish
+
+    with in_swedish():
+        html = render_to_string(template, {**context, "generated_at": timezone.localtime()}, request=request)
+        pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    return pdf_download(finish(pdf) if finish else pdf, filename)
+
+
+def pdf_download(pdf: bytes, filename: str):
+    """PDF bytes made already (a notice, the same file its members got by mail) as a download."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -2,43 +2,34 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_POST
 
+from core import security_log
 from core.forms import AccessibilityReportForm
-from core.services import accessibility_report_create
-
-security_log = logging.getLogger("dgr.security")
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def log_refusal(request, what: str) -> None:
-    user = getattr(request, "user", None)
-    party = getattr(user, "party", None) if user is not None and user.is_authenticated else None
-    security_log.warning(
-        "access refused: %s user=%s party=%s ip=%s path=%s",
-        what,
-        user.get_username() if user is not None and user.is_authenticated else "-",
-        party.code if party else "-",
-        client_ip(request),
-        request.path,
-    )
+from core.models import OutgoingMail
+from core.permissions import can_manage_mail
+from core.selectors import mail_unsent
+from core.services import accessibility_report_create, mail_retry
 
 
 @login_not_required
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    log_refusal(request, "403")
+    # Logged by core.middleware.SecurityLogMiddleware, as every 403.
     return render(request, "403.html", status=403)
 
 
 @login_not_required
 @requires_csrf_token
 def page_not_found(request, exception=None):
+    # "Not found" and "not yours" look the same to the user (visible_to querysets); a logged-in user's
+    # 404 is logged by core.middleware.SecurityLogMiddleware: a series of them is someone trying other
+    # parties' object numbers.
     return render(request, "404.html", status=404)
 
 
@@ -54,8 +45,16 @@ def server_error(request):
 
 @login_not_required
 def csrf_failure(request, reason=""):
-    log_refusal(request, f"csrf: {reason}")
-    return render(request, "403_csrf.html", status=403)
+    security_log.log_event(
+        security_log.ACCESS_REFUSED,
+        request=request,
+        level=logging.WARNING,
+        status=403,
+        reason=f"csrf: {reason}",
+    )
+    response = render(request, "403_csrf.html", status=403)
+    response.security_logged = True  # with its reason, here: not again by SecurityLogMiddleware
+    return response
 
 
 @login_not_required
@@ -76,10 +75,49 @@ def accessibility_statement(request):
 
 @login_not_required
 def health(request):
-    """For the load balancer: the app answers and reaches its database."""
-    from django.db import connection
-    from django.http import HttpResponse
+    """For the load balancer and monitoring: the app answers and reaches its database (HTTP 200,
+    `"status": "ok"`), and how the background work goes: jobs due and how long the oldest has waited, failed
+    jobs, live workers and failed mail. Figures, no names: the page is public."""
+    from django.http import JsonResponse
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    from core.selectors import queue_health
+
+    queue = queue_health()
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "queue": {
+                "waiting_jobs": queue.waiting_jobs,
+                "oldest_waiting_seconds": queue.oldest_waiting_seconds,
+                "failed_jobs": queue.failed_jobs,
+                "active_workers": queue.active_workers,
+                "failed_mail": queue.failed_mail,
+            },
+        },
+        json_dumps_params={"indent": 1},
+    )
+
+
+def mail_list(request):
+    """Administrators: the mail that waits for a worker or that could not be sent, to send again."""
+    if not can_manage_mail(request.user):
+        raise PermissionDenied
+    page = Paginator(mail_unsent(), 50).get_page(request.GET.get("sida"))
+    return render(request, "core/outgoingmail_list.html", {"page": page})
+
+
+@require_POST
+def mail_retry_view(request, pk: int):
+    if not can_manage_mail(request.user):
+        raise PermissionDenied
+    mail = get_object_or_404(OutgoingMail, pk=pk)
+    try:
+        mail_retry(mail=mail, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("E-posten till %(recipient)s skickas igen.") % {"recipient": mail.recipient}
+        )
+    return redirect("mail-list")

@@ -58,3 +58,22 @@ def compute_outcome(
     if not any(stances[p] == StanceKind.SUPPORTS for p in participants):
         return Result(Outcome.NO_CONSENSUS, taking_part=taking_part, required=required)
     return Result(Outcome.CONSENSUS, taking_part=taking_part, required=required)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Before an item is recorded: how many parties are present and how many the rules require."""
+
+    present: int
+    required: int
+
+    @property
+    def reached(self) -> bool:
+        return self.present >= self.required
+
+
+def quorum_forecast(*, parties: int, present: int, rules: Rules) -> Quorum:
+    """Fewer present than the quorum can never reach a decision: a party with jäv lowers both the parties
+    taking part and those required by one, so the gap stays (rules 1–2 above). The warning on the item
+    page comes from here, before anything is recorded."""
+    return Quorum(present=present, required=min(rules.quorum, parties))

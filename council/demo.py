@@ -4,7 +4,8 @@ The initiatives demo leaves its initiatives at most PREPARED and names in `COUNC
 to each at VRAU and Värmlandsrådet. Here:
 - 2022, the fund's first year: a VRAU meeting (February) proposes the ledger's initiatives, and a
   Värmlandsrådet meeting (March) reaches consensus on four of them and closes one that a party blocks;
-  both with signed minutes. The ledger demo then records Region Värmland's decisions on the four.
+  both with signed minutes (sealed at once, council/sealing.py). The ledger demo then records Region
+  Värmland's decisions on the four.
 - 2026: a VRAU meeting proposes three initiatives; at Värmlandsrådet one reaches consensus (it waits for
   Region Värmland's decision), one is blocked with a reason and goes back to preparation, and one is
   deferred to a coming meeting, still planned.
@@ -16,7 +17,8 @@ import datetime
 
 from django.utils import timezone
 
-from council import services
+from core.pdf import worker_base_url
+from council import minutes, sealing, services
 from council.models import Agreement, BlockResolution, Body, Meeting, StanceKind
 from initiatives.demo import BLOCKED_BACK, BLOCKED_CLOSED, CONSENSUS, COUNCIL_STORY, DEFERRED
 from initiatives.models import Initiative, Status
@@ -137,6 +139,7 @@ def load(*, password: str, stdout) -> None:
     adjusters = list(User.objects.filter(username__in=["vr-region", "vr-karlstad"]).order_by("username"))
     vrau, council = Body.objects.get(slug="vrau"), Body.objects.get(slug="varmlandsradet")
     _adoptions(secretariat, parties)
+    _members(council, secretariat)
     made = 0
 
     # 2022: the fund's first initiatives. (Without the initiatives demo's initiatives, no meetings.)
@@ -167,10 +170,38 @@ def load(*, password: str, stdout) -> None:
     stdout.write(f"  {made} nya sammanträden (VRAU och Värmlandsrådet), 17 antaganden")
 
 
+def _members(council, secretariat):
+    """Each party's demo representative (`vr-<party>`) sits in Värmlandsrådet from the fund's start."""
+    from council.membership import membership_add
+    from council.models import MembershipRole
+
+    seated = set(council.memberships.values_list("person_id", flat=True))
+    for person in User.objects.filter(username__startswith="vr-", party__isnull=False).select_related(
+        "party"
+    ):
+        if person.pk not in seated:
+            membership_add(
+                body=council,
+                party=person.party,
+                person=person,
+                role=MembershipRole.ORDINARY,
+                starts_on=datetime.date(2022, 1, 1),
+                user=secretariat,
+            )
+
+
 def _hold_and_sign(meeting, secretariat, adjusters):
-    services.meeting_hold(meeting=meeting, adjusters=adjusters, user=secretariat)
+    # The meeting opened with Region Värmland's representative in the chair and the other adjusting.
+    chair = next(a for a in adjusters if a.username == "vr-region")
+    minutes.meeting_open(
+        meeting=meeting, chair=chair, adjusters=[a for a in adjusters if a != chair], user=secretariat
+    )
+    services.meeting_hold(meeting=meeting, user=secretariat)
     for adjuster in adjusters:
         services.minutes_sign(meeting=meeting, user=adjuster)
+    # The sealed copies at once, as the worker makes them (its job, queued by the last signature, then
+    # finds them made): the demo's signed minutes are downloaded sealed without waiting for a worker.
+    sealing.minutes_seal(meeting_id=meeting.pk, base_url=worker_base_url())
 
 
 def _adoptions(secretariat, parties):

@@ -3,23 +3,13 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
+from core.forms import ISO_DATE, DateInput
 from core.money import AmountField
-from council.models import Agreement, BlockResolution, Body, StanceKind
-from people.models import User
-from people.roles import Role
-
-ISO_DATE = ["%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from council.models import Agreement, BlockResolution, Body, Proposal, StanceKind
 
 
 class ObjectChoiceField(forms.ChoiceField):
@@ -39,15 +29,6 @@ class ObjectChoiceField(forms.ChoiceField):
     def clean(self, value):
         value = super().clean(value)
         return self.objects.get(value) if value else None
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it concerns, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class MeetingForm(forms.Form):
@@ -84,6 +65,11 @@ class InitiativeItemForm(forms.Form):
 
 class OtherItemForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
+    information = forms.BooleanField(
+        label=_("Anmälningsärende"),
+        required=False,
+        help_text=_("Anmäls för kännedom och läggs till handlingarna, utan ställningstaganden."),
+    )
     description = forms.CharField(
         label=_("Beskrivning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -146,10 +132,11 @@ class StanceRowForm(forms.Form):
 
 class DecideForm(forms.Form):
     statement = forms.CharField(
-        label=_("Beslutstext i protokollet"),
+        label=_("Tillägg till protokollet (frivilligt)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=4000,
+        help_text=_("Beslutstexten skrivs av DGR utifrån utfallet; här skrivs bara det som ska läggas till."),
     )
     supported_amount = AmountField(
         label=_("Belopp som Värmlandsrådet står bakom (kr)"),
@@ -163,17 +150,57 @@ class DecideForm(forms.Form):
         required=False,
         initial=BlockResolution.BACK_TO_PREPARATION,
     )
+    not_decidable_confirmed = forms.BooleanField(
+        label=_("Registrera ändå som ej beslutbart om för få parter deltar"),
+        required=False,
+        help_text=_("Utan det här valet registreras ingenting när beslut inte kan fattas."),
+    )
 
 
 class ProposalForm(forms.Form):
-    proposed_amount = AmountField(label=_("Föreslaget belopp (kr)"))
+    recommendation = forms.ChoiceField(
+        label=_("VRAU föreslår att Värmlandsrådet"),
+        choices=Proposal.Recommendation.choices,
+        initial=Proposal.Recommendation.SUPPORT,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    proposed_amount = AmountField(
+        label=_("Föreslaget belopp (kr)"), required=False, help_text=_("Lämnas tomt vid förslag om avslag.")
+    )
     text = forms.CharField(
         label=_("VRAU:s förslag till Värmlandsrådet"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def clean_recommendation(self):
+        # Sent without the choice (an older page): support, as before rejection could be proposed.
+        return self.cleaned_data["recommendation"] or Proposal.Recommendation.SUPPORT
+
 
 class NoteForm(forms.Form):
-    statement = forms.CharField(label=_("Vad som noterades"), widget=forms.Textarea(attrs={"rows": 3}))
+    statement = forms.CharField(
+        label=_("Vad som noterades"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Krävs utom för anmälningsärenden, som läggs till handlingarna."),
+    )
+
+
+class RecusalForm(forms.Form):
+    person = ObjectChoiceField(label=_("Person som anmäler jäv"), empty_label=_("Välj person"))
+    ground = forms.CharField(
+        label=_("Grund för jävet"),
+        max_length=500,
+        required=False,
+        help_text=_("Till exempel: styrelseledamot i en medfinansiär."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].set_objects(
+            people,
+            lambda u: f"{u.get_full_name() or u.username}" + (f" ({u.party.name})" if u.party_id else ""),
+        )
 
 
 class DeferForm(forms.Form):
@@ -195,47 +222,37 @@ class DeferForm(forms.Form):
         )
 
 
-def adjuster_candidates():
-    return (
-        User.objects.in_swedish_order()
-        .filter(is_active=True, groups__name__in=[Role.COUNCIL_REPRESENTATIVE, Role.SECRETARIAT])
-        .select_related("party")
-        .distinct()
-    )
-
-
-class HoldForm(forms.Form):
-    adjusters = forms.ModelMultipleChoiceField(
-        label=_("Justerare"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Välj de som ska justera protokollet. Protokollet låses när alla har justerat."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["adjusters"].queryset = adjuster_candidates()
-        self.fields["adjusters"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username}" + (f" ({u.party.name})" if u.party else "")
-        )
-
-
 class ParagraphForm(forms.Form):
     text = forms.CharField(
-        label=_("Protokollstext"), widget=forms.Textarea(attrs={"rows": 6}), max_length=8000
+        label=_("Protokollstext"), widget=forms.Textarea(attrs={"rows": 6}), max_length=8000, required=False
     )
 
 
 class AdoptionForm(forms.Form):
-    party = forms.ModelChoiceField(label=_("Part"), queryset=None)
+    party = forms.ModelChoiceField(label=_("Part"), queryset=None, empty_label=_("Välj part"))
     adopted_on = forms.DateField(
         label=_("Antaget av fullmäktige den"), input_formats=ISO_DATE, widget=DateInput()
     )
     reference = forms.CharField(label=_("Beslutsreferens (paragraf, diarienummer)"), max_length=100)
+    # Checked by content in the service (core.uploads), whose refusal is shown next to this field.
+    document = forms.FileField(
+        label=_("Protokollsutdrag (PDF)"), required=False, help_text=uploads.DECISION_DOCUMENTS_HELP
+    )
 
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = parties
+
+
+class AdoptionDocumentForm(forms.Form):
+    """The minutes of an adoption recorded without them."""
+
+    adoption = ObjectChoiceField(label=_("Antagande"), empty_label=_("Välj antagande"))
+    document = forms.FileField(label=_("Protokollsutdrag (PDF)"), help_text=uploads.DECISION_DOCUMENTS_HELP)
+
+    def __init__(self, *args, adoptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adoption"].set_objects(adoptions, lambda a: f"{a.party.name} ({a.reference})")
 
 
 class AgreementEndForm(forms.Form):
@@ -270,9 +287,8 @@ StanceFormSet = forms.formset_factory(StanceRowForm, formset=PartyFormSet, extra
 class DocumentForm(forms.Form):
     item = ObjectChoiceField(label=_("Ärende"))
     title = forms.CharField(label=_("Handlingens titel"), max_length=200)
-    file = forms.FileField(
-        label=_("Fil"), help_text=_("PDF, Word, Excel, PowerPoint, ODT, PNG eller JPEG, högst 20 MB.")
-    )
+    # Checked by content in `document_add` (core.uploads), whose refusal is shown next to this field.
+    file = forms.FileField(label=_("Fil"), help_text=uploads.DOCUMENTS_HELP)
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)

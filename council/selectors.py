@@ -7,27 +7,33 @@ from datetime import date
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import HistoryEntry, HistorySource, history_entries
+from council import protocol
 from council.models import (
     AgendaItem,
     Agreement,
     AgreementAdoption,
     Attendance,
+    ItemDocument,
     Meeting,
     MeetingStatus,
     MinutesAdjuster,
     Paragraph,
     Position,
+    Proposal,
+    Recusal,
     Stance,
     StanceKind,
 )
+from initiatives.conflicts import conflicts_by_initiative
 from initiatives.models import Initiative, Status
 from initiatives.selectors import LIST_DEFERRED
-from people.models import Party, agreement_order
+from people.models import Party, User, agreement_order
 
 
 def parties_in_order() -> list[Party]:
@@ -88,6 +94,10 @@ class ItemView:
     rows: list[StanceRow] = field(default_factory=list)
     paragraph: Paragraph | None = None
     has_stances: bool = False
+    # Persons who declared jäv at the meeting and did not take part (in the minutes), and the declared
+    # interests that flag a possible jäv in the item's initiative (for the secretariat).
+    recusals: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +107,8 @@ class MeetingPage:
     attendance: list[StanceRow]
     items: list[ItemView]
     adjusters: list[MinutesAdjuster]
+    # The paragraphs the meeting opened with (chair, adjusters), in number order.
+    opening: list[Paragraph] = field(default_factory=list)
 
     @property
     def present_count(self) -> int:
@@ -122,7 +134,7 @@ def parties_with_attendance(*, meeting: Meeting) -> list[Party]:
 
 
 def agenda(*, meeting: Meeting) -> list[AgendaItem]:
-    return list(meeting.items.select_related("initiative", "initiative__party").order_by("order"))
+    return list(meeting.items.select_related("initiative", "initiative__party").order_by("order", "pk"))
 
 
 def meeting_page(*, meeting: Meeting) -> MeetingPage:
@@ -134,28 +146,58 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         for p in parties
         if p.attendance_present is not None
     }
+    # The proposal to Värmlandsrådet that the notice states for an initiative item: VRAU's latest on the
+    # initiative (recorded at an earlier VRAU meeting), read with the items (notices.proposed_decisions).
+    latest_proposal = Proposal.objects.filter(initiative_id=OuterRef("initiative_id")).order_by(
+        "-recorded_at", "-pk"
+    )
     items = list(
-        # Joined: what every item has. Fetched apart: the rules version (the same few rows for all
-        # items) and, only when an item has one, the rare deferral and correction. A join of nine
-        # tables cost PostgreSQL more to plan than the small lookups cost to run.
-        meeting.items.select_related("initiative", "initiative__party", "paragraph", "proposal", "position")
+        # Joined: what every item has, the rules version and the rare deferral (with the meeting it came
+        # from). A page has a budget of 12 queries that the stances, jäv, documents and signing already
+        # take most of, so these ride along as joins rather than lookups of their own.
+        meeting.items.select_related(
+            "initiative",
+            "initiative__party",
+            "paragraph",
+            "proposal",
+            "position",
+            "annulled_by",
+            "rules",
+            "deferred_from__meeting__body",
+        )
         # The page names an item's initiative by its number and party; its long texts stay behind.
         .defer(*(f"initiative__{name}" for name in (*LIST_DEFERRED, "summary")))
-        .prefetch_related("rules", "documents")
-        .order_by("order")
-    )
-    if any(item.deferred_from_id for item in items):
-        prefetch_related_objects(
-            items, Prefetch("deferred_from", queryset=AgendaItem.objects.select_related("meeting__body"))
+        .annotate(
+            latest_proposal_amount=Subquery(latest_proposal.values("proposed_amount")[:1]),
+            latest_proposal_text=Subquery(latest_proposal.values("text")[:1]),
+            preparation_position=F("initiative__preparation__proposed_position"),
+            preparation_amount=F("initiative__preparation__proposed_amount"),
         )
-    if any(item.corrects_id for item in items):
-        prefetch_related_objects(items, "corrects")
+        .prefetch_related("documents")
+        .order_by("order", "pk")  # an annulled recording before the item recorded in its place
+    )
+    # The paragraphs the meeting opened with and those its items correct (of earlier meetings): one read.
+    corrected = {item.corrects_id for item in items if item.corrects_id}
+    openings_and_corrected = Q(meeting=meeting, item__isnull=True) | Q(pk__in=corrected)
+    paragraphs = list(Paragraph.objects.filter(openings_and_corrected).order_by("number"))
+    by_pk = {paragraph.pk: paragraph for paragraph in paragraphs}
+    for item in items:
+        if item.corrects_id:
+            item.corrects = by_pk[item.corrects_id]
+    opening = [p for p in paragraphs if p.meeting_id == meeting.pk and p.item_id is None]
     # 17 parties × every item: plain values, not model instances (the page's largest part).
     stances = defaultdict(dict)
     for item_id, party_id, kind, reason in Stance.objects.filter(item__meeting=meeting).values_list(
         "item_id", "party_id", "kind", "reason"
     ):
         stances[item_id][party_id] = (kind, reason)
+    recusals = defaultdict(list)
+    for recusal in Recusal.objects.filter(item__meeting=meeting).select_related("person").order_by("pk"):
+        recusals[recusal.item_id].append(recusal)
+    conflicts = conflicts_by_initiative(
+        {item.initiative_id for item in items if item.initiative_id},
+        on=timezone.localdate(meeting.starts_at),
+    )
     views = []
     for item in items:
         by_party = stances.get(item.pk, {})
@@ -163,18 +205,33 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         item.position_cached = _related_or_none(item, "position")
         rows = [StanceRow(p, attendance.get(p.pk), *by_party.get(p.pk, ("", ""))) for p in parties]
         paragraph = _related_or_none(item, "paragraph")
-        views.append(ItemView(item=item, rows=rows, paragraph=paragraph, has_stances=bool(by_party)))
+        views.append(
+            ItemView(
+                item=item,
+                rows=rows,
+                paragraph=paragraph,
+                has_stances=bool(by_party),
+                recusals=recusals.get(item.pk, []),
+                conflicts=conflicts.get(item.initiative_id, []),
+            )
+        )
     return MeetingPage(
         meeting=meeting,
         parties=parties,
         attendance=[StanceRow(p, attendance.get(p.pk)) for p in parties],
         items=views,
-        adjusters=list(meeting.adjusters.select_related("user", "user__party").order_by("pk")),
+        adjusters=protocol.signers(meeting),
+        opening=opening,
     )
 
 
 def _related_or_none(item, name: str):
-    """A reverse one-to-one (selected with the item) or None when there is none."""
+    """A reverse one-to-one (selected with the item) or None when there is none. Read from the cache
+    select_related filled: the attribute raises when there is none, and 60 raised exceptions a page
+    cost more than the rest of the selector's Python."""
+    relation = AgendaItem._meta.get_field(name)
+    if relation.is_cached(item):
+        return relation.get_cached_value(item)
     try:
         return getattr(item, name)
     except ObjectDoesNotExist:
@@ -235,6 +292,19 @@ def initiative_panel_context(initiative, user) -> dict | None:
     the agreement's order of the parties."""
     if not user or not user.is_authenticated:
         return None
+    items = _council_items(initiative, user)
+    if not items:
+        return None
+    return {"council_items": items, "initiative": initiative}
+
+
+def _council_items(initiative, user) -> list[AgendaItem]:
+    """The initiative's agenda items at the meetings `user` may see, in meeting order, each with its
+    stances as plain lines: read once per request and kept on the instance, because the page's timeline
+    (`initiative_timeline_dates`) and its council panel both need them."""
+    cached = getattr(initiative, "_council_items", None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
     stances = (
         Stance.objects.filter(item=OuterRef("pk"))
         .order_by(*agreement_order("party__"))
@@ -243,26 +313,38 @@ def initiative_panel_context(initiative, user) -> dict | None:
     items = list(
         AgendaItem.objects.filter(initiative=initiative, meeting__in=Meeting.objects.visible_to(user))
         .select_related("meeting__body", "paragraph", "position", "proposal")
-        # What the panel shows, no more: compiling and loading the five tables' other columns was most
-        # of its time (council/initiative_panel.html uses exactly these).
+        # What the panel and the timeline show, no more: compiling and loading the five tables' other
+        # columns was most of its time (council/initiative_panel.html uses exactly these).
         .only(
             "order",
             "outcome",
             "outcome_detail",
+            "annulled_at",
             "meeting__starts_at",
             "meeting__body__name",
+            "meeting__body__makes_proposals",
+            "meeting__body__takes_positions",
             "paragraph__number",
             "position__supported_amount",
             "proposal__proposed_amount",
         )
         .annotate(stance_list=ArraySubquery(stances))
-        .order_by("meeting__starts_at", "order")
+        .order_by("meeting__starts_at", "order", "pk")
     )
-    if not items:
-        return None
     for item in items:
         item.stance_lines = [StanceLine(s["party"], s["kind"], s["reason"]) for s in item.stance_list]
-    return {"council_items": items, "initiative": initiative}
+        item.stance_counts = stance_counts(item.stance_lines)
+    initiative._council_items = (user.pk, items)
+    return items
+
+
+def stance_counts(lines: list[StanceLine]) -> list[tuple[str, int]]:
+    """How the parties stood, as (label, number of parties) in the order of the stance kinds: the
+    summary a reader sees before opening the party-by-party list."""
+    counts = dict.fromkeys(StanceKind.values, 0)
+    for line in lines:
+        counts[line.kind] = counts.get(line.kind, 0) + 1
+    return [(str(_STANCE_LABELS[kind]), n) for kind, n in counts.items() if n]
 
 
 @dataclass(frozen=True)
@@ -283,7 +365,7 @@ def agreement_status(*, today: date | None = None) -> AgreementStatus:
     today = today or timezone.localdate()
     agreement = Agreement.objects.order_by("pk").first()
     adoptions = (
-        list(AgreementAdoption.objects.filter(agreement=agreement).select_related("party"))
+        list(AgreementAdoption.objects.filter(agreement=agreement).select_related("party", "recorded_by"))
         if agreement
         else []
     )
@@ -305,35 +387,126 @@ def positions_consensus():
     return Position.objects.consensus().select_related("initiative", "meeting", "rules")
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    when: object
-    who: object
-    what: str
-    detail: str
-    kind: str
+def _item_sources(items: Q, via_item: Q, *, hide: frozenset[str] = frozenset()) -> list[HistorySource]:
+    """Agenda items and what hangs on them as history sources: `items` picks the items' historical rows,
+    `via_item` the rows of proposals, stances, positions and paragraphs by their item; `hide`, fields the
+    page says otherwise."""
+    hidden = frozenset({"meeting", "created_at"}) | hide
+    return [
+        HistorySource(
+            AgendaItem,
+            items,
+            lambda r, names: f"{_('Ärende')} {names(Meeting, r.meeting_id)}: {r.title}",
+            hidden=hidden,
+            refs=("meeting",),
+        ),
+        HistorySource(
+            Proposal,
+            via_item,
+            lambda r, names: f"{_('Förslag till Värmlandsrådet')}: {names(AgendaItem, r.item_id)}",
+            hidden=frozenset({"item", "initiative"}) | hide,
+            refs=("item",),
+        ),
+        HistorySource(
+            Stance,
+            via_item,
+            lambda r, names: f"{names(AgendaItem, r.item_id)} – {names(Party, r.party_id)}",
+            hidden=frozenset({"item"}) | hide,
+            refs=("item", "party"),
+        ),
+        HistorySource(
+            Position,
+            via_item,
+            lambda r, names: f"{_('Ställningstagande')}: {names(AgendaItem, r.item_id)}",
+            hidden=frozenset({"item", "meeting", "initiative"}) | hide,
+            refs=("item",),
+        ),
+        HistorySource(
+            Paragraph,
+            via_item,
+            lambda r, names: f"{_('Protokoll')} § {r.number}: {r.title}",
+            hidden=frozenset({"item", "meeting", "body"}) | hide,
+        ),
+    ]
 
 
-def meeting_history(*, meeting: Meeting) -> list[HistoryRow]:
-    """Every recorded change of the meeting, its items, attendance and stances, newest first."""
-    rows = []
-    for h in Meeting.history.filter(id=meeting.pk).select_related("history_user"):
-        rows.append(
-            HistoryRow(h.history_date, h.history_user, str(meeting), h.get_status_display(), h.history_type)
-        )
-    for h in AgendaItem.history.filter(meeting_id=meeting.pk).select_related("history_user"):
-        rows.append(
-            HistoryRow(h.history_date, h.history_user, h.title, h.history_change_reason or "", h.history_type)
-        )
-    for h in Attendance.history.filter(meeting_id=meeting.pk).select_related("history_user", "party"):
-        state = h.represented_by if h.present else "frånvarande"
-        rows.append(HistoryRow(h.history_date, h.history_user, str(h.party), state, h.history_type))
-    for h in Stance.history.filter(item__meeting_id=meeting.pk).select_related(
-        "history_user", "party", "item"
+def meeting_history(*, meeting: Meeting) -> list[HistoryEntry]:
+    """Every recorded change of the meeting, its items, attendance, stances, positions, minutes and every
+    adjuster (chosen and signed, each by whom), newest first, as people read it."""
+    of_meeting = Q(meeting_id=meeting.pk)
+    sources = [
+        HistorySource(
+            Meeting, Q(id=meeting.pk), lambda r, names: _("Sammanträdet"), hidden=frozenset({"created_at"})
+        ),
+        HistorySource(
+            Attendance,
+            of_meeting,
+            lambda r, names: f"{_('Närvaro')}: {names(Party, r.party_id)}",
+            hidden=frozenset({"meeting"}),
+            refs=("party",),
+        ),
+        HistorySource(
+            MinutesAdjuster,
+            of_meeting,
+            lambda r, names: (
+                f"{_('Ordförande') if r.role == 'chair' else _('Justerare')}: {names(User, r.user_id)}"
+            ),
+            hidden=frozenset({"meeting"}),
+            refs=("user",),
+        ),
+        HistorySource(
+            ItemDocument,
+            Q(item__meeting_id=meeting.pk),
+            lambda r, names: f"{_('Handling')}: {names(AgendaItem, r.item_id)}",
+            hidden=frozenset({"content_type"}),
+            refs=("item",),
+        ),
+        *_item_sources(of_meeting, Q(item__meeting_id=meeting.pk)),
+        HistorySource(  # the opening paragraphs (chair, adjusters) belong to no item
+            Paragraph,
+            Q(meeting_id=meeting.pk, item_id__isnull=True),
+            lambda r, names: f"{_('Protokoll')} § {r.number}: {r.title}",
+            hidden=frozenset({"item", "meeting", "body"}),
+        ),
+    ]
+    return history_entries(sources)
+
+
+def initiative_history_sources(initiative, user) -> list[HistorySource]:
+    """For the initiative's history (core.history slot "initiative"): its agenda items, proposals, stances,
+    positions and minutes in the meetings the user may see, as the initiative page's council panel."""
+    if not user or not user.is_authenticated:
+        return []
+    visible = Meeting.objects.visible_to(user).values("pk")
+    return _item_sources(
+        Q(initiative_id=initiative.pk, meeting_id__in=visible),
+        Q(item__initiative_id=initiative.pk, item__meeting_id__in=visible),
+        # The page is the initiative's own; the rules' version is in the meeting's history. (Each name
+        # shown is a query: the page keeps to its budget.)
+        hide=frozenset({"initiative", "rules"}),
+    )
+
+
+def initiative_timeline_dates(initiative, user) -> dict:
+    """The initiative page's timeline (initiatives.selectors.register_timeline_dates): the day of the
+    latest meeting of the working committee and of Värmlandsrådet that dealt with it, among the meetings
+    the reader may see. The council panel's read (`_council_items`), and none for an initiative not yet
+    prepared."""
+    if initiative.status in (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.COMPLEMENT_REQUESTED,
+        Status.NOT_ELIGIBLE,
     ):
-        detail = h.get_kind_display() + (f": {h.reason}" if h.reason else "")
-        rows.append(
-            HistoryRow(h.history_date, h.history_user, f"{h.item.title} – {h.party}", detail, h.history_type)
-        )
-    rows.sort(key=lambda row: row.when, reverse=True)
-    return rows
+        return {}
+    if not user or not user.is_authenticated:
+        return {}
+    dates: dict = {}
+    for item in _council_items(initiative, user):  # in meeting order: the latest meeting wins
+        if not item.outcome:
+            continue
+        if item.meeting.body.makes_proposals:
+            dates["working_committee"] = item.meeting.starts_at
+        if item.meeting.body.takes_positions:
+            dates["council"] = item.meeting.starts_at
+    return dates

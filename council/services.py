@@ -1,26 +1,27 @@
 """Every change to meetings, stances, positions, minutes and the agreement goes through these functions.
 
 Each one checks the permission predicate, locks the meeting row (`select_for_update`), checks the
-meeting's status, validates, writes with the acting user in the audit trail, and moves initiatives only
+meeting's status (and, for what is recorded at the meeting, that its agenda is published and its day has
+come: `_under_way`), validates, writes with the acting user in the audit trail, and moves initiatives only
 through `initiatives.services.initiative_transition`. Once the minutes are signed they refuse any change
 — and so does the database (triggers in migration 0003).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import uploads
 from core.language import in_swedish
+from core.mail import absolute_url, mail_queue
 from core.money import format_amount
-from council import permissions
+from council import permissions, protocol, sealing
 from council.consensus import Rules, compute_outcome
 from council.models import (
     AgendaItem,
@@ -38,14 +39,15 @@ from council.models import (
     ParagraphCounter,
     Position,
     Proposal,
+    Recusal,
     RulesOfProcedure,
     Stance,
     StanceKind,
 )
+from council.notices import notice_queue
 from initiatives.models import Initiative, Status
-from initiatives.services import initiative_transition
+from initiatives.services import initiative_transition, notifications_held
 from people.models import Party, User
-from people.roles import Role
 
 
 def _save(obj, *, user: User, reason: str) -> None:
@@ -55,21 +57,20 @@ def _save(obj, *, user: User, reason: str) -> None:
     obj.save()
 
 
-def _notify(users, subject: str, body: str) -> None:
-    """Mail after commit (never for a change that rolled back), one message per person."""
-    recipients = sorted({u.email for u in users if u.is_active and u.email})
-    if not recipients:
-        return
-
-    def send():
-        for recipient in recipients:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True)
-
-    transaction.on_commit(send)
+def _notify(users, subject: str, body: str, *, event: str) -> None:
+    """Queued in the change's transaction (never sent for a change that rolled back), one message per
+    person, as each has chosen for this kind of event (core/notifications.py)."""
+    mail_queue(
+        subject=subject,
+        body=body,
+        recipients={u.email for u in users if u.is_active and u.email},
+        event=event,
+    )
 
 
 def _meeting_path(meeting: Meeting) -> str:
-    return reverse("council:meeting-detail", args=[meeting.pk])
+    """The meeting's address as a mail gives it: absolute, to be clicked outside DGR."""
+    return absolute_url(reverse("council:meeting-detail", args=[meeting.pk]))
 
 
 def _require_manager(user: User) -> None:
@@ -94,6 +95,27 @@ def _lock(meeting: Meeting, *allowed: str) -> Meeting:
             params={"status": MeetingStatus(locked.status).label},
         )
     return locked
+
+
+def _under_way(meeting: Meeting) -> None:
+    """What is recorded *at* a meeting (attendance, stances, outcomes, positions, the meeting held) needs
+    its notice and agenda published and its day come: a position dated on a day that has not yet been
+    would be a false record. Per capsulam the day is the day the position is taken."""
+    if meeting.status == MeetingStatus.PLANNED:
+        raise ValidationError(
+            _("Publicera kallelsen och föredragningslistan först: sammanträdet är ännu bara planerat."),
+            code="agenda_not_published",
+        )
+    day = timezone.localdate(meeting.starts_at)
+    if timezone.localdate() < day:
+        raise ValidationError(
+            _(
+                "Sammanträdet hålls %(day)s. Närvaro, ställningstaganden och utfall registreras "
+                "först den dagen."
+            )
+            % {"day": day.isoformat()},
+            code="before_meeting_day",
+        )
 
 
 def rules_in_force(*, body: Body, on: date) -> RulesOfProcedure:
@@ -156,6 +178,7 @@ def item_add(
     presenter: str = "",
     corrects: Paragraph | None = None,
     deferred_from: AgendaItem | None = None,
+    information: bool = False,
 ) -> AgendaItem:
     _require_manager(user)
     meeting = _lock(meeting, *OPEN_FOR_AGENDA)
@@ -189,7 +212,9 @@ def item_add(
     item = AgendaItem(
         meeting=meeting,
         order=last + 1,
-        kind=AgendaItem.Kind.INITIATIVE if initiative else AgendaItem.Kind.OTHER,
+        kind=AgendaItem.Kind.INITIATIVE
+        if initiative
+        else (AgendaItem.Kind.INFORMATION if information else AgendaItem.Kind.OTHER),
         initiative=initiative,
         title=title,
         description=description,
@@ -230,18 +255,9 @@ def meeting_publish_agenda(*, meeting: Meeting, user: User) -> Meeting:
         raise ValidationError(_("Föredragningslistan är tom."), code="empty_agenda")
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
     _save(meeting, user=user, reason="kallelse utskickad")
-    if meeting.body.takes_positions:
-        # Värmlandsrådet's representatives get the notice (kallelse); VRAU's members are not modelled.
-        when = f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"
-        with in_swedish():
-            subject = _("Kallelse: %(body)s %(when)s") % {"body": meeting.body.name, "when": when}
-            body = _("Kallelse och föredragningslista till %(body)s %(when)s, %(place)s: %(path)s") % {
-                "body": meeting.body.name,
-                "when": when,
-                "place": meeting.place,
-                "path": _meeting_path(meeting),
-            }
-        _notify(User.objects.filter(groups__name=Role.COUNCIL_REPRESENTATIVE, is_active=True), subject, body)
+    # Every member of the body, ordinary and substitute, gets the notice PDF and a calendar invitation,
+    # mailed by a worker (council/notices.py).
+    notice_queue(meeting=meeting)
     return meeting
 
 
@@ -249,12 +265,22 @@ def meeting_publish_agenda(*, meeting: Meeting, user: User) -> Meeting:
 def attendance_record(
     *, meeting: Meeting, rows: list[tuple[Party, bool, str]], user: User
 ) -> list[Attendance]:
-    """rows: (party, present, represented by). A party with stances at this meeting stays present."""
+    """rows: (party, present, represented by). A party with stances at this meeting stays present.
+    Once an item is recorded the attendance is fixed until reopened (council.minutes.attendance_reopen)."""
     _require_manager(user)
     meeting = _lock(meeting, *OPEN_FOR_AGENDA)
+    _under_way(meeting)
+    if protocol.attendance_fixed(meeting):
+        raise ValidationError(
+            _(
+                "Närvaron är fastställd sedan ett ärende registrerades. Öppna närvaron igen, "
+                "med skäl, för att ändra den."
+            ),
+            code="attendance_fixed",
+        )
     existing = {a.party_id: a for a in meeting.attendance.select_for_update()}
     with_stances = set(
-        Stance.objects.filter(item__meeting=meeting)
+        Stance.objects.filter(item__meeting=meeting, in_advance=False, item__annulled_at__isnull=True)
         .exclude(kind=StanceKind.CONFLICT_OF_INTEREST)
         .values_list("party_id", flat=True)
     )
@@ -294,6 +320,7 @@ def stances_record(*, item: AgendaItem, stances: dict[Party, tuple[str, str]], u
     """Record each party's stance once. Refuses (and records nothing) on the first bad one."""
     _require_manager(user)
     meeting = _lock(item.meeting, *OPEN_FOR_AGENDA)
+    _under_way(meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.is_decided:
         raise ValidationError(_("Ärendet är redan avgjort."), code="decided")
@@ -364,16 +391,20 @@ def item_decide(
     statement: str = "",
     supported_amount: Decimal | None = None,
     resolution: str = "",
+    not_decidable_confirmed: bool = False,
 ) -> AgendaItem:
     """Record the stances (if given) and store the outcome computed from all stances and the rules.
 
     On Värmlandsrådet, an initiative's outcome is also its Position: consensus moves it to SUPPORTED
-    with the supported amount; a block sends it back to preparation or closes it, as chosen.
+    with the supported amount; a block sends it back to preparation or closes it, as chosen. An outcome
+    that is not decidable (too few parties) is recorded only when the secretariat confirms it
+    (`not_decidable_confirmed`), after the item page's quorum warning.
     """
     if stances:
         stances_record(item=item, stances=stances, user=user)
     _require_manager(user)
     meeting = _lock(item.meeting, *OPEN_FOR_AGENDA)
+    _under_way(meeting)
     item = AgendaItem.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=item.pk)
     if item.is_decided:
         raise ValidationError(_("Ärendet är redan avgjort."), code="decided")
@@ -381,6 +412,8 @@ def item_decide(
     recorded = dict(item.stances.values_list("party_id", "kind"))
     parties = list(Party.objects.active().values_list("pk", flat=True))
     present = set(meeting.attendance.filter(present=True).values_list("party_id", flat=True))
+    # A stance entered in advance (per capsulam) is the party's written participation.
+    present |= set(item.stances.filter(in_advance=True).values_list("party_id", flat=True))
     result = compute_outcome(
         parties=parties,
         present=present,
@@ -392,6 +425,17 @@ def item_decide(
             _("Ställningstagande saknas för %(parties)s.")
             % {"parties": _party_names(result.missing_stances)},
             code="missing_stances",
+        )
+    if result.outcome == Outcome.NOT_DECIDABLE and not not_decidable_confirmed:
+        raise ValidationError(
+            {
+                "not_decidable_confirmed": _(
+                    "%(taking)d av %(required)d parter som krävs deltar – beslut kan inte fattas. "
+                    "Kryssa i att ärendet registreras som ej beslutbart, eller ändra närvaron först."
+                )
+                % {"taking": result.taking_part, "required": result.required}
+            },
+            code="not_decidable",
         )
     takes_position = meeting.body.takes_positions and item.initiative is not None
     if takes_position and result.outcome == Outcome.CONSENSUS and supported_amount is None:
@@ -449,10 +493,19 @@ def item_decide(
 
 
 @transaction.atomic
-def proposal_record(*, item: AgendaItem, proposed_amount: Decimal, text: str, user: User) -> Proposal:
-    """VRAU proposes a position to Värmlandsrådet: the initiative moves PREPARED → PROPOSED."""
+def proposal_record(
+    *,
+    item: AgendaItem,
+    proposed_amount: Decimal | None,
+    text: str,
+    user: User,
+    recommendation: str = Proposal.Recommendation.SUPPORT,
+) -> Proposal:
+    """VRAU proposes a position to Värmlandsrådet, support with an amount or rejection without one: the
+    initiative moves PREPARED → PROPOSED either way, and Värmlandsrådet takes its position."""
     _require_manager(user)
     meeting = _lock(item.meeting, *OPEN_FOR_AGENDA)
+    _under_way(meeting)
     item = AgendaItem.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=item.pk)
     if not meeting.body.makes_proposals or item.initiative is None:
         raise ValidationError(
@@ -460,7 +513,15 @@ def proposal_record(*, item: AgendaItem, proposed_amount: Decimal, text: str, us
         )
     if item.is_decided:
         raise ValidationError(_("Ärendet är redan avgjort."), code="decided")
-    if proposed_amount is None or proposed_amount <= 0:
+    if recommendation not in Proposal.Recommendation.values:
+        raise ValidationError({"recommendation": _("Välj vad VRAU föreslår.")}, code="invalid")
+    rejects = recommendation == Proposal.Recommendation.REJECT
+    if rejects and proposed_amount is not None:
+        raise ValidationError(
+            {"proposed_amount": _("Ett förslag om avslag har inget belopp: lämna fältet tomt.")},
+            code="amount_with_rejection",
+        )
+    if not rejects and (proposed_amount is None or proposed_amount <= 0):
         raise ValidationError(
             {"proposed_amount": _("Beloppet måste vara större än noll.")}, code="not_positive"
         )
@@ -469,6 +530,7 @@ def proposal_record(*, item: AgendaItem, proposed_amount: Decimal, text: str, us
     proposal = Proposal(
         item=item,
         initiative=item.initiative,
+        recommendation=recommendation,
         proposed_amount=proposed_amount,
         text=text.strip(),
         recorded_by=user,
@@ -476,34 +538,44 @@ def proposal_record(*, item: AgendaItem, proposed_amount: Decimal, text: str, us
     _save(proposal, user=user, reason="förslag till Värmlandsrådet")
     item.outcome = Outcome.PROPOSED
     with in_swedish():
-        item.outcome_detail = _("VRAU föreslår att Värmlandsrådet står bakom initiativet med %(amount)s.") % {
-            "amount": format_amount(proposed_amount)
-        }
+        if rejects:
+            item.outcome_detail = _("VRAU föreslår att Värmlandsrådet inte står bakom initiativet (avslag).")
+        else:
+            item.outcome_detail = _(
+                "VRAU föreslår att Värmlandsrådet står bakom initiativet med %(amount)s."
+            ) % {"amount": format_amount(proposed_amount)}
     item.statement = text.strip()
     item.rules = rules_in_force(body=meeting.body, on=timezone.localdate(meeting.starts_at))
     item.decided_at = timezone.now()
     _save(item, user=user, reason="förslag till Värmlandsrådet")
     initiative_transition(
-        initiative=item.initiative, to=Status.PROPOSED, user=user, reason="VRAU:s förslag till Värmlandsrådet"
+        initiative=item.initiative,
+        to=Status.PROPOSED,
+        user=user,
+        reason="VRAU:s förslag till Värmlandsrådet: avslag"
+        if rejects
+        else "VRAU:s förslag till Värmlandsrådet",
     )
     return proposal
 
 
 @transaction.atomic
 def item_note(*, item: AgendaItem, statement: str, user: User) -> AgendaItem:
-    """Another matter taken note of (information, reports): no stances, no position."""
+    """Another matter taken note of (information, reports): no stances, no position. An information
+    item (anmälningsärende) is placed on file, "läggs till handlingarna"; a note is then optional."""
     _require_manager(user)
-    _lock(item.meeting, *OPEN_FOR_AGENDA)
+    _under_way(_lock(item.meeting, *OPEN_FOR_AGENDA))
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.is_decided:
         raise ValidationError(_("Ärendet är redan avgjort."), code="decided")
     if item.initiative_id:
         raise ValidationError(_("Ett initiativ avgörs med parternas ställningstaganden."), code="initiative")
-    if not statement.strip():
+    information = item.kind == AgendaItem.Kind.INFORMATION
+    if not information and not statement.strip():
         raise ValidationError({"statement": _("Skriv vad som noterades.")}, code="required")
     item.outcome = Outcome.NOTED
     with in_swedish():
-        item.outcome_detail = _("Noterat.")
+        item.outcome_detail = _("Anmälan läggs till handlingarna.") if information else _("Noterat.")
     item.statement = statement.strip()
     item.decided_at = timezone.now()
     _save(item, user=user, reason="noterat")
@@ -517,6 +589,10 @@ def item_defer(
     """Defer (bordlägg) an item; with a later meeting of the same body, the item is placed on its agenda."""
     _require_manager(user)
     meeting = _lock(item.meeting, *OPEN_FOR_AGENDA)
+    if meeting.status == MeetingStatus.AGENDA_PUBLISHED:
+        # Before the notice the secretariat may still move an item to a later meeting; once the agenda is
+        # out, deferring is the meeting's own decision, taken on its day.
+        _under_way(meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.is_decided:
         raise ValidationError(_("Ärendet är redan avgjort."), code="decided")
@@ -553,16 +629,24 @@ def item_defer(
 
 
 def _paragraph_text(item: AgendaItem) -> str:
+    """Imported minutes' text as it stood on paper: the statement and the outcome."""
     return "\n\n".join(part for part in (item.statement, item.outcome_detail) if part)
 
 
 @transaction.atomic
-def meeting_hold(*, meeting: Meeting, adjusters: list[User], user: User) -> Meeting:
-    """The meeting is held: every item decided, paragraphs numbered (gapless per body and year),
-    adjusters chosen."""
+def meeting_hold(*, meeting: Meeting, user: User) -> Meeting:
+    """The meeting is closed: every item decided, paragraphs numbered (gapless per body and year) — first
+    the choice of chair and adjusters (council.minutes.meeting_open), then the items, each with the
+    decision derived from its outcome — and those chosen asked to sign."""
     _require_manager(user)
     meeting = _lock(meeting, MeetingStatus.AGENDA_PUBLISHED)
-    items = list(meeting.items.select_for_update().order_by("order"))
+    _under_way(meeting)
+    items = list(
+        meeting.items.select_for_update(of=("self",))
+        .filter(annulled_at__isnull=True)
+        .select_related("meeting__body", "position")
+        .order_by("order")
+    )
     if not items:
         raise ValidationError(_("Föredragningslistan är tom."), code="empty_agenda")
     undecided = [item.title for item in items if not item.is_decided]
@@ -572,11 +656,32 @@ def meeting_hold(*, meeting: Meeting, adjusters: list[User], user: User) -> Meet
         )
     if meeting.attendance.count() == 0:
         raise ValidationError(_("Registrera närvaron först."), code="no_attendance")
-    if not adjusters:
-        raise ValidationError({"adjusters": _("Välj minst en justerare.")}, code="required")
+    signers = protocol.signers(meeting)
+    chairs = [s for s in signers if s.role == MinutesAdjuster.Role.CHAIR]
+    adjusters = [s for s in signers if s.role == MinutesAdjuster.Role.ADJUSTER]
+    if not chairs or not adjusters:
+        raise ValidationError(
+            {"adjusters": _("Välj ordförande och justerare först: sammanträdet öppnas med det valet.")},
+            code="not_opened",
+        )
     year = timezone.localtime(meeting.starts_at).year
     counter, _created = ParagraphCounter.objects.get_or_create(body=meeting.body, year=year)
     counter = ParagraphCounter.objects.select_for_update().get(pk=counter.pk)
+    for kind, chosen in ((Paragraph.Opening.CHAIR, chairs), (Paragraph.Opening.ADJUSTERS, adjusters)):
+        counter.last_number += 1
+        with in_swedish():
+            title = str(Paragraph.Opening(kind).label)
+        paragraph = Paragraph(
+            meeting=meeting,
+            opening=kind,
+            body=meeting.body,
+            year=year,
+            number=counter.last_number,
+            title=title,
+            text=protocol.opening_paragraph_text(kind, chosen),
+            derived=True,
+        )
+        _save(paragraph, user=user, reason="paragraf")
     for item in items:
         counter.last_number += 1
         paragraph = Paragraph(
@@ -586,42 +691,48 @@ def meeting_hold(*, meeting: Meeting, adjusters: list[User], user: User) -> Meet
             year=year,
             number=counter.last_number,
             title=item.title,
-            text=_paragraph_text(item) or item.title,
+            text=protocol.decision_text(item) or item.title,
+            addition=item.statement,
+            derived=True,
         )
         _save(paragraph, user=user, reason="paragraf")
     counter.save(update_fields=["last_number"])
-    for adjuster in adjusters:
-        _save(MinutesAdjuster(meeting=meeting, user=adjuster), user=user, reason="justerare vald")
     meeting.status = MeetingStatus.HELD
     _save(meeting, user=user, reason="sammanträdet genomfört")
     with in_swedish():
         subject = _("Justera protokollet: %(meeting)s") % {"meeting": meeting}
-        body = _("Du är vald justerare. Läs och justera protokollet i DGR: %(path)s") % {
+        body = _("Du är vald att justera protokollet. Läs och justera det i DGR: %(path)s") % {
             "path": _meeting_path(meeting)
         }
-    _notify(adjusters, subject, body)
+    _notify([s.user for s in signers], subject, body, event="minutes-to-sign")
     return meeting
 
 
 @transaction.atomic
 def paragraph_edit(*, paragraph: Paragraph, text: str, user: User) -> Paragraph:
+    """Until signing begins: the paragraph's free addition. A decision text derived from the outcome
+    is not typed and stays as it is; a paragraph from before derived texts keeps its editable text."""
     _require_manager(user)
     _lock(paragraph.meeting, MeetingStatus.HELD)
     paragraph = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
     if paragraph.meeting.adjusters.filter(signed_at__isnull=False).exists():
         raise ValidationError(_("Justeringen har börjat: paragrafen kan inte ändras."), code="signing")
-    paragraph.text = text.strip()
+    if paragraph.derived:
+        paragraph.addition = text.strip()
+    else:
+        paragraph.text = text.strip()
     _save(paragraph, user=user, reason="protokollstext")
     return paragraph
 
 
 @transaction.atomic
 def minutes_sign(*, meeting: Meeting, user: User) -> Meeting:
-    """A chosen adjuster signs; when all have signed, the minutes are locked for ever."""
+    """The chair or a chosen adjuster signs, each for themself (`user` is the one signing); when all have
+    signed, the minutes are locked for ever."""
     meeting = _lock(meeting, MeetingStatus.HELD)
     adjuster = meeting.adjusters.select_for_update().filter(user=user).first()
     if adjuster is None:
-        raise PermissionDenied(_("Du är inte vald justerare för det här protokollet."))
+        raise PermissionDenied(_("Du är inte ordförande eller vald justerare för det här protokollet."))
     if adjuster.signed_at is not None:
         raise ValidationError(_("Du har redan justerat protokollet."), code="signed_twice")
     adjuster.signed_at = timezone.now()
@@ -630,50 +741,29 @@ def minutes_sign(*, meeting: Meeting, user: User) -> Meeting:
         meeting.status = MeetingStatus.MINUTES_SIGNED
         meeting.signed_at = adjuster.signed_at
         _save(meeting, user=user, reason="protokollet justerat")
+        # Sealed once, by the worker: every download is then that one copy (council/sealing.py).
+        sealing.minutes_seal_queue(meeting=meeting)
     return meeting
-
-
-# Documents for the agenda: what a council secretariat sends out, checked by content, not by name.
-DOCUMENT_TYPES = {
-    "application/pdf": ".pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-    "application/vnd.oasis.opendocument.text": ".odt",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-}
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic
 def document_add(*, item: AgendaItem, title: str, file, user: User) -> ItemDocument:
-    import filetype
-
+    """A document for an agenda item (what the secretariat sends out), checked by content."""
     _require_manager(user)
+    # Checked before the lock: reading a large archive must not hold up the meeting.
+    try:
+        checked = uploads.check_upload(file, allowed=uploads.DOCUMENTS)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     _lock(item.meeting, *OPEN_FOR_AGENDA)
-    if file.size > DOCUMENT_MAX_BYTES:
-        raise ValidationError({"file": _("Filen är större än 20 MB.")}, code="too_large")
-    head = file.read(8192)
-    file.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in DOCUMENT_TYPES:
-        raise ValidationError(
-            {
-                "file": _(
-                    "Filtypen tas inte emot. Ladda upp PDF, Word, Excel, PowerPoint, ODT, PNG eller JPEG."
-                )
-            },
-            code="file_type",
-        )
     document = ItemDocument(
         item=item,
         title=title.strip(),
-        file=file,
-        original_name=str(file.name)[:200],
-        content_type=kind.mime,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
         uploaded_by=user,
     )
+    document.file.save(uploads.stored_name(checked.extension), file, save=False)
     _save(document, user=user, reason="handling")
     return document
 
@@ -682,8 +772,21 @@ def _agreement() -> Agreement:
     return Agreement.objects.select_for_update().order_by("pk").first()
 
 
+def _adoption_document(adoption: AgreementAdoption, document) -> None:
+    """Check the minutes' PDF (core.uploads; the refusal is shown next to the field) and store it."""
+    try:
+        checked = uploads.check_upload(document, allowed=uploads.DECISION_DOCUMENTS)
+    except ValidationError as error:
+        raise ValidationError({"document": error.messages}) from error
+    adoption.document_name = checked.display_name
+    adoption.document_type = checked.content_type
+    adoption.document.save(uploads.stored_name(checked.extension), document, save=False)
+
+
 @transaction.atomic
-def adoption_record(*, party: Party, adopted_on: date, reference: str, user: User) -> AgreementAdoption:
+def adoption_record(
+    *, party: Party, adopted_on: date, reference: str, user: User, document=None
+) -> AgreementAdoption:
     if not permissions.can_record_adoption(user):
         raise PermissionDenied(_("Bara sekretariatet registrerar antaganden."))
     agreement = _agreement()
@@ -694,8 +797,24 @@ def adoption_record(*, party: Party, adopted_on: date, reference: str, user: Use
     adoption = AgreementAdoption(
         agreement=agreement, party=party, adopted_on=adopted_on, reference=reference.strip(), recorded_by=user
     )
+    if document:
+        _adoption_document(adoption, document)
     _save(adoption, user=user, reason="antagande av fullmäktige")
     return adoption
+
+
+@transaction.atomic
+def adoption_document_attach(*, adoption: AgreementAdoption, document, user: User) -> AgreementAdoption:
+    """Attach the minutes of an adoption recorded without them (or replace them; the history keeps the
+    earlier file's name)."""
+    if not permissions.can_record_adoption(user):
+        raise PermissionDenied(_("Bara sekretariatet registrerar antaganden."))
+    locked = AgreementAdoption.objects.select_for_update().get(pk=adoption.pk)
+    if not document:
+        raise ValidationError({"document": _("Välj protokollsutdraget (PDF).")}, code="required")
+    _adoption_document(locked, document)
+    _save(locked, user=user, reason="protokollsutdrag för antagandet")
+    return locked
 
 
 @transaction.atomic
@@ -708,3 +827,188 @@ def agreement_end(*, ended_on: date, reason: str, note: str, user: User) -> Agre
     agreement.ended_on, agreement.end_reason, agreement.end_note = ended_on, reason, note.strip()
     _save(agreement, user=user, reason="avtalet upphör")
     return agreement
+
+
+# --- Import of existing records (going live) ------------------------------------------------------------
+
+
+@transaction.atomic
+def position_import(
+    *,
+    body: Body,
+    meeting_day: date,
+    paragraph_number: int,
+    initiative: Initiative,
+    outcome: str,
+    supported_amount: Decimal | None,
+    resolution: str,
+    stances: dict[Party, tuple[str, str]],
+    statement: str,
+    user: User,
+) -> Position:
+    """A position Värmlandsrådet took before DGR, from its signed minutes: the meeting (created once per
+    body and day, already signed, marked `imported`; a day with a meeting held in DGR, or a day still to
+    come, is refused), the item, the known stances, the position and the paragraph with its
+    original number. The outcome is the one in the minutes (stances may be unknown, so it cannot always be
+    computed), but it must not contradict the stances that are known. The initiative moves on through
+    `initiative_transition`, as at a meeting; the year's paragraph counter is raised to at least the number.
+    """
+    _require_manager(user)
+    if not body.takes_positions:
+        raise ValidationError(
+            {"body": _("%(body)s tar inte ställning i konsensus.") % {"body": body.name}}, code="not_council"
+        )
+    if outcome not in (Outcome.CONSENSUS, Outcome.NO_CONSENSUS):
+        raise ValidationError({"outcome": _("Utfallet är konsensus eller ingen konsensus.")})
+    if paragraph_number < 1:
+        raise ValidationError({"paragraph": _("Paragrafnumret måste vara minst 1.")})
+    if meeting_day > timezone.localdate():
+        # Imported minutes are signed minutes: a day still to come cannot have any.
+        raise ValidationError(
+            {"meeting_day": _("Sammanträdesdagen ligger i framtiden; bara justerade protokoll importeras.")},
+            code="future_meeting",
+        )
+    errors = {}
+    if outcome == Outcome.CONSENSUS and (supported_amount is None or supported_amount <= 0):
+        errors["supported_amount"] = _("Ange det belopp som Värmlandsrådet står bakom.")
+    if outcome == Outcome.NO_CONSENSUS and resolution not in BlockResolution.values:
+        errors["resolution"] = _("Välj om initiativet går åter till beredning eller avslutas.")
+    objecting = [party for party, (kind, _reason) in stances.items() if kind == StanceKind.OBJECTS]
+    if outcome == Outcome.CONSENSUS and objecting:
+        errors["outcome"] = _("%(parties)s motsätter sig, så utfallet kan inte vara konsensus.") % {
+            "parties": ", ".join(p.name for p in objecting)
+        }
+    for party, (kind, reason) in stances.items():
+        if kind == StanceKind.OBJECTS and not (reason or "").strip():
+            errors["stances"] = _("%(party)s motsätter sig: ange skälet.") % {"party": party.name}
+    if errors:
+        raise ValidationError(errors)
+    if Paragraph.objects.filter(body=body, year=meeting_day.year, number=paragraph_number).exists():
+        raise ValidationError(
+            {
+                "paragraph": _("%(body)s § %(number)s år %(year)s finns redan.")
+                % {"body": body.short_name, "number": paragraph_number, "year": meeting_day.year}
+            },
+            code="duplicate_paragraph",
+        )
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if initiative.status != Status.PROPOSED:
+        raise ValidationError(
+            {
+                "initiative": _("Initiativet måste ha status ”%(status)s” (nu ”%(now)s”).")
+                % {"status": Status.PROPOSED.label, "now": Status(initiative.status).label}
+            },
+            code="wrong_initiative_status",
+        )
+    starts_at = timezone.make_aware(datetime.combine(meeting_day, time(9, 0)))
+    # Only a meeting the import created takes imported positions: minutes signed in DGR never grow (a
+    # trigger refuses it too), and a meeting not yet signed takes its positions at the meeting.
+    meetings = list(Meeting.objects.select_for_update().filter(body=body, starts_at__date=meeting_day))
+    if any(not m.imported for m in meetings):
+        raise ValidationError(
+            {
+                "meeting_day": _(
+                    "%(body)s har ett sammanträde den %(day)s som förs i DGR; ställningstaganden "
+                    "importeras bara till protokoll från före DGR. Registrera ställningstagandet vid "
+                    "sammanträdet (eller som rättelse vid ett senare sammanträde), eller kontrollera datumet."
+                )
+                % {"body": body.short_name, "day": meeting_day.isoformat()}
+            },
+            code="live_meeting",
+        )
+    meeting = min(meetings, key=lambda m: m.starts_at, default=None)
+    if meeting is None:
+        with in_swedish():
+            place = _("Uppgift saknas (importerat ur protokollet)")
+        meeting = Meeting(
+            body=body,
+            starts_at=starts_at,
+            place=place,
+            status=MeetingStatus.MINUTES_SIGNED,
+            signed_at=starts_at,
+            imported=True,
+            created_by=user,
+        )
+        _save(meeting, user=user, reason="importerat sammanträde")
+    rules = rules_in_force(body=body, on=meeting_day)
+    with in_swedish():
+        detail = _("Importerat ur protokollet: %(outcome)s.") % {"outcome": Outcome(outcome).label}
+    last = meeting.items.aggregate(last=Max("order"))["last"] or 0
+    taken_at = timezone.localtime(meeting.starts_at)
+    item = AgendaItem(
+        meeting=meeting,
+        order=last + 1,
+        kind=AgendaItem.Kind.INITIATIVE,
+        initiative=initiative,
+        title=initiative.title,
+        outcome=outcome,
+        outcome_detail=detail,
+        statement=statement.strip(),
+        rules=rules,
+        decided_at=taken_at,
+    )
+    _save(item, user=user, reason=f"importerat utfall: {outcome}")
+    for party, (kind, reason) in stances.items():
+        stance = Stance(item=item, party=party, kind=kind, reason=(reason or "").strip(), recorded_by=user)
+        _save(stance, user=user, reason="importerat ställningstagande")
+    reasons = "; ".join(f"{party.name}: {stances[party][1].strip()}" for party in objecting)
+    position = Position(
+        initiative=initiative,
+        meeting=meeting,
+        item=item,
+        outcome=outcome,
+        supported_amount=supported_amount if outcome == Outcome.CONSENSUS else None,
+        resolution=resolution if outcome == Outcome.NO_CONSENSUS else "",
+        reason=reasons or detail,
+        rules=rules,
+        taken_at=taken_at,
+        recorded_by=user,
+    )
+    _save(position, user=user, reason=f"importerat ställningstagande: {outcome}")
+    paragraph = Paragraph(
+        meeting=meeting,
+        item=item,
+        body=body,
+        year=meeting_day.year,
+        number=paragraph_number,
+        title=item.title,
+        text=_paragraph_text(item) or item.title,
+    )
+    _save(paragraph, user=user, reason="importerad paragraf")
+    counter, _created = ParagraphCounter.objects.get_or_create(body=body, year=meeting_day.year)
+    counter = ParagraphCounter.objects.select_for_update().get(pk=counter.pk)
+    if counter.last_number < paragraph_number:
+        counter.last_number = paragraph_number
+        counter.save(update_fields=["last_number"])
+    if outcome == Outcome.CONSENSUS:
+        target = Status.SUPPORTED
+        reason = f"Värmlandsrådet {meeting_day.isoformat()} § {paragraph_number} (importerat)"
+    elif resolution == BlockResolution.BACK_TO_PREPARATION:
+        target = Status.SUBMITTED
+        reason = f"Ingen konsensus {meeting_day.isoformat()} § {paragraph_number} (importerat)"
+    else:
+        target = Status.NOT_SUPPORTED
+        reason = f"Ingen konsensus {meeting_day.isoformat()} § {paragraph_number} (importerat)"
+    with notifications_held():  # history replayed: nobody is mailed about a position of 2022
+        initiative_transition(initiative=initiative, to=target, user=user, reason=reason)
+    return position
+
+
+# --- conflicts of interest of persons (jäv) ------------------------------------------------------------
+
+
+@transaction.atomic
+def recusal_record(*, item: AgendaItem, person: User, ground: str, user: User) -> Recusal:
+    """At the meeting: a person declared jäv in the item and did not take part (kommunallagen 6 kap.
+    28–32 §§). Recorded by the secretariat until the minutes are signed; printed in the minutes."""
+    _require_manager(user)
+    meeting = _lock(item.meeting, MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD)
+    _under_way(meeting)
+    if item.recusals.filter(person=person).exists():
+        raise ValidationError(
+            {"person": _("%(person)s har redan anmält jäv i ärendet.") % {"person": person.get_full_name()}},
+            code="recusal_twice",
+        )
+    recusal = Recusal(item=item, person=person, ground=ground.strip(), recorded_by=user)
+    _save(recusal, user=user, reason="anmält jäv")
+    return recusal

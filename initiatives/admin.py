@@ -2,8 +2,8 @@
 every change of content or status goes through the services and the pages."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from initiatives.models import ActionArea, Initiative
 
 
@@ -21,13 +21,13 @@ class ReadOnlyMixin(NeverDeleteMixin):
 
 
 @admin.register(ActionArea)
-class ActionAreaAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+class ActionAreaAdmin(NeverDeleteMixin, HistoryAdmin):
     list_display = ["name", "order", "is_active"]
     list_editable = ["order", "is_active"]
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class InitiativeAdmin(ReadOnlyMixin, HistoryAdmin):
     list_display = ["__str__", "party", "status", "submitted_at"]
     list_filter = ["status", "party"]
     list_select_related = ["party"]

@@ -7,7 +7,19 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiativ")
 
     def ready(self):
-        from core import panels
+        from core import panels, retention
+        from initiatives.selectors import drafts_abandoned
+        from initiatives.services import drafts_remove
+
+        retention.register(
+            retention.Rule(
+                "initiatives.drafts",
+                _("Utkast till initiativ som aldrig lämnades in, med budget, medfinansiering och bilagor."),
+                "DGR_RETENTION_DRAFT_DAYS",
+                drafts_abandoned,
+                drafts_remove,
+            )
+        )
         from core.navigation import NavEntry, register
         from initiatives import permissions, selectors
 
@@ -41,3 +53,49 @@ class InitiativesConfig(AppConfig):
         panels.register(
             "start", panels.Panel("initiatives/start_panel.html", selectors.start_panel, order=10)
         )
+        from core import notifications
+        from initiatives.todo import register_todos
+
+        register_todos()
+        # The mails of initiatives (services.py passes these keys to core.mail.mail_queue).
+        party_or_secretariat = lambda user: permissions.is_initiator(user) or permissions.is_secretariat(user)  # noqa: E731
+        for key, label, description, concerns, can_turn_off, order in (
+            (
+                "initiative-status",
+                _("Ett initiativ byter status"),
+                _("Din parts initiativ (och för sekretariatet: ett initiativ lämnas in)."),
+                party_or_secretariat,
+                True,
+                10,
+            ),
+            (
+                "initiative-message",
+                _("Nytt meddelande i ett initiativs tråd"),
+                _("Frågor och svar mellan din part och sekretariatet."),
+                party_or_secretariat,
+                True,
+                20,
+            ),
+            (
+                "outcome-review",
+                _("En utfallsrapport lämnas in eller granskas"),
+                _("Sekretariatet får inlämnade rapporter, parten besked om granskningen."),
+                party_or_secretariat,
+                True,
+                30,
+            ),
+            (
+                "outcome-reminder",
+                _("Påminnelse om utfallsrapport"),
+                _(
+                    "Två veckor före sista dag och varje dag därefter. "
+                    "Kan inte stängas av: avtalet kräver rapporten."
+                ),
+                permissions.is_initiator,
+                False,
+                40,
+            ),
+        ):
+            notifications.register(
+                notifications.EventKind(key, label, description, concerns, can_turn_off, order)
+            )

@@ -3,23 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
+from core.forms import ISO_DATE, DateInput
 from core.money import AmountField
-from initiatives.files import ALLOWED_HELP, check_upload
 from initiatives.models import ActionArea, CoFinancing, Initiative, Preparation, Status
 from initiatives.selectors import InitiativeFilter
 from people.models import Party
-
-ISO_DATE = ["%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    """A plain text field for ISO dates: typed the same way in every browser and from the keyboard
-    (browsers' date pickers order and step through their parts differently by locale)."""
-
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10})
 
 
 class InitiativeForm(forms.ModelForm):
@@ -73,7 +62,7 @@ class InitiativeForm(forms.ModelForm):
         )
         for name in ("start_date", "end_date"):
             self.fields[name].input_formats = ISO_DATE
-            self.fields[name].help_text = _("Skriv datumet som år-månad-dag, till exempel 2027-01-01.")
+            self.fields[name].help_text = _("Välj datum eller skriv år-månad-dag, till exempel 2027-01-01.")
             self.fields[name].error_messages["invalid"] = _(
                 "Skriv datumet som år-månad-dag, till exempel 2027-01-01."
             )
@@ -98,6 +87,11 @@ class InitiativeForm(forms.ModelForm):
                 self.initial.setdefault(motivation, existing[area.pk])
             area_fields += [check, motivation]
         self.order_fields(order[:position] + area_fields + order[position:])
+        # Each motivation directly follows its box and is shown only while the box is ticked (CSS, see
+        # .field--shown-when-ticked in dgr.css): the shared field template reads this set.
+        self.shown_when_ticked = {"transport_plan_motivation"} | {
+            f"area_{area.pk}_motivation" for area in areas
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -145,6 +139,14 @@ class BudgetYearForm(forms.Form):
         return cleaned
 
 
+class BudgetYearChangeForm(BudgetYearForm):
+    """A year's figures corrected; the year is the row's own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["year"]
+
+
 class CoFinancingForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     source = forms.ChoiceField(label=_("Källa"), choices=CoFinancing.Source.choices)
@@ -159,12 +161,8 @@ class CoFinancingForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Fil"), help_text=ALLOWED_HELP)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_upload(upload)
-        return upload
+    # Checked by content in `attachment_add` (core.uploads), whose refusal is shown next to this field.
+    file = forms.FileField(label=_("Fil"), help_text=uploads.DOCUMENTS_HELP)
 
 
 class SubmitForm(forms.Form):

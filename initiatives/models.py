@@ -76,6 +76,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.WITHDRAWN: frozenset(),
 }
 
+# A meeting's recording annulled before its minutes are closed (council app): the initiative goes back to
+# where the meeting found it — prepared at VRAU, proposed at Värmlandsrådet. Only from the statuses a
+# recording leads to; an initiative Region Värmland has decided on is past any annulment.
+ANNULMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PROPOSED: frozenset({Status.PREPARED}),
+    Status.SUPPORTED: frozenset({Status.PROPOSED}),
+    Status.NOT_SUPPORTED: frozenset({Status.PREPARED, Status.PROPOSED}),
+    Status.SUBMITTED: frozenset({Status.PREPARED, Status.PROPOSED}),
+}
+
 CLOSED_STATUSES = frozenset({Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.COMPLETED, Status.WITHDRAWN})
 
 
@@ -210,6 +220,14 @@ class Initiative(models.Model):
         indexes = [
             GinIndex(fields=["search_document"], name="initiative_search_document"),
             models.Index(fields=["status", "-created_at"], name="initiative_status_created"),
+            # The secretariat's queue on the start page (todo.initiatives_to_prepare): the oldest
+            # submissions waiting, read straight from this index in order (the id breaks ties, so it is
+            # in the index too), never a scan and sort of the whole table.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=[Status.SUBMITTED, Status.COMPLEMENT_REQUESTED]),
+                name="initiative_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -580,6 +598,15 @@ class OutcomeReport(models.Model):
         verbose_name = _("utfallsrapport")
         verbose_name_plural = _("utfallsrapporter")
         ordering = ["initiative", "due_on", "submitted_at", "id"]
+        indexes = [
+            # The reports waiting for the secretariat's review (todo.outcome_reports_to_review), counted
+            # in the menu on every page and listed oldest first: a few rows of a table that keeps growing.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(review=OutcomeReview.SUBMITTED),
+                name="outcome_report_review_queue",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="outcome_period"

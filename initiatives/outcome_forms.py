@@ -3,17 +3,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
+from core.forms import ISO_DATE, DateInput
 from core.money import AmountField
-from initiatives.files import ALLOWED_HELP
 from initiatives.models import OutcomeStatus
 
 INDICATOR_ROWS = 3
-ISO = ["%Y-%m-%d"]
 
 
 class OutcomeReportForm(forms.Form):
-    period_start = forms.DateField(label=_("Periodens början"), input_formats=ISO, help_text=_("ÅÅÅÅ-MM-DD"))
-    period_end = forms.DateField(label=_("Periodens slut"), input_formats=ISO, help_text=_("ÅÅÅÅ-MM-DD"))
+    period_start = forms.DateField(
+        label=_("Periodens början"), input_formats=ISO_DATE, widget=DateInput(), help_text=_("ÅÅÅÅ-MM-DD")
+    )
+    period_end = forms.DateField(
+        label=_("Periodens slut"), input_formats=ISO_DATE, widget=DateInput(), help_text=_("ÅÅÅÅ-MM-DD")
+    )
     activities = forms.CharField(label=_("Genomförda aktiviteter"), widget=forms.Textarea, max_length=10000)
     summary = forms.CharField(
         label=_("Utfall i sammanfattning"),
@@ -37,7 +41,7 @@ class OutcomeReportForm(forms.Form):
         max_length=5000,
         help_text=_("Krävs om använda medel är mer än det beviljade beloppet."),
     )
-    files = forms.FileField(label=_("Bilaga"), required=False, help_text=ALLOWED_HELP)
+    files = forms.FileField(label=_("Bilaga"), required=False, help_text=uploads.DOCUMENTS_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from initiatives.models import (
     Initiative,
@@ -51,6 +51,9 @@ class DueReport:
 
 
 def decided_on(initiative: Initiative) -> datetime.date | None:
+    # Read once per instance (a list's Prefetch, or this call's): the page's timeline and its outcome
+    # panel both ask.
+    prefetch_related_objects([initiative], "decisions")
     dates = [d.decided_on for d in initiative.decisions.all()]
     return min(dates) if dates else None
 
@@ -160,14 +163,34 @@ def latest_approved_outcomes(initiatives, year: int) -> dict[int, dict]:
     return result
 
 
-def co_financing_received(initiative_ids, year: int) -> dict[int, Decimal]:
-    """Co-financing actually received per initiative up to the end of `year`, from approved reports: the
-    final report (it covers the whole period) if approved, else the sum of the approved yearly progress
-    reports (the latest approved report per due date). One query."""
+def outcome_reports_in_order(initiative: Initiative) -> list[OutcomeReport]:
+    """The initiative's outcome reports, oldest first, read once for its page: the outcome panel, the
+    timeline and the money panel's leverage all use them (the page keeps its query budget)."""
+    if not hasattr(initiative, "_outcome_reports_in_order"):
+        initiative._outcome_reports_in_order = list(initiative.outcome_reports.order_by("submitted_at", "id"))
+    return initiative._outcome_reports_in_order
 
-    reports = OutcomeReport.objects.filter(
-        initiative_id__in=list(initiative_ids), review=OutcomeReview.APPROVED, period_end__year__lte=year
-    ).order_by("submitted_at", "id")
+
+def co_financing_received(
+    initiative_ids, year: int | None = None, *, reports: list[OutcomeReport] | None = None
+) -> dict[int, Decimal]:
+    """Co-financing actually received per initiative up to the end of `year` (None: all reported so far),
+    from approved reports: the final report (it covers the whole period) if approved, else the sum of the
+    approved yearly progress reports (the latest approved report per due date). One query. The numerator
+    of the leverage (`accounting.selectors.Leverage`)."""
+
+    if reports is None:
+        reports = OutcomeReport.objects.filter(
+            initiative_id__in=list(initiative_ids), review=OutcomeReview.APPROVED
+        ).order_by("submitted_at", "id")
+        if year is not None:
+            reports = reports.filter(period_end__year__lte=year)
+    else:  # the reports read already (oldest first), the same choice made in Python
+        reports = [
+            r
+            for r in reports
+            if r.review == OutcomeReview.APPROVED and (year is None or r.period_end.year <= year)
+        ]
     final: dict[int, Decimal] = {}
     progress: dict[tuple[int, datetime.date], Decimal] = {}
     for r in reports:
@@ -188,10 +211,33 @@ def outcome_panel_context(initiative: Initiative, user) -> dict | None:
 
     if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
         return None
-    reports = list(initiative.outcome_reports.order_by("submitted_at", "id"))
+    reports = outcome_reports_in_order(initiative)
     schedule = outcome_schedule(initiative, reports)
     return {
         "initiative": initiative,
         "next_due": next((d for d in schedule if not d.is_done), None),
         "latest": reports[-1] if reports else None,
     }
+
+
+def outcome_reminder_sender(username: str | None = None):
+    """Who the reminders are sent as (recorded on each reminder and in the audit trail): the named
+    active user, or else the first active administrator (by role, then superuser)."""
+    from people.models import User
+    from people.roles import Role
+
+    active = User.objects.filter(is_active=True).order_by("id")
+    if username:
+        return active.filter(username=username).first()
+    return active.filter(groups__name=Role.ADMINISTRATOR).first() or active.filter(is_superuser=True).first()
+
+
+def outcome_timeline_dates(initiative: Initiative, user) -> dict:
+    """The timeline's outcome-report step: when the latest report came in (one query, for decided
+    initiatives and readers of their outcome reports, shared with the outcome panel)."""
+    from initiatives.outcome_permissions import can_view_outcomes
+
+    if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
+        return {}
+    latest = max((r.submitted_at for r in outcome_reports_in_order(initiative)), default=None)
+    return {"reports": latest}

@@ -4,12 +4,13 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import uploads
 from initiatives import outcome_forms, outcome_permissions, outcome_selectors, services
 from initiatives.models import Initiative, OutcomeAttachment, OutcomeKind, OutcomeReport
 from initiatives.permissions import is_secretariat
@@ -130,7 +131,7 @@ def outcome_review(request, pk):
     form = outcome_forms.OutcomeReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.outcome_report_review(
+            reviewed = services.outcome_report_review(
                 report=report,
                 user=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
@@ -140,6 +141,8 @@ def outcome_review(request, pk):
             _apply_errors(form, error)
         else:
             messages.success(request, _("Granskningen är sparad."))
+            for note in reviewed.completion_notes:  # e.g. what became of the unused reservation
+                messages.info(request, note)
             return redirect(report.get_absolute_url())
     return render(
         request,
@@ -152,9 +155,6 @@ def outcome_review(request, pk):
 def outcome_attachment_download(request, pk, attachment_id):
     report = _report(request.user, pk)
     attachment = get_object_or_404(OutcomeAttachment, report=report, pk=attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return uploads.file_response(
+        file=attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )

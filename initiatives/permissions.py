@@ -25,6 +25,12 @@ def _of_party(user, initiative: Initiative) -> bool:
     return is_initiator(user) and user.party_id == initiative.party_id
 
 
+def can_complete_imported_initiative(user) -> bool:
+    """Region Värmland's finance records the completion of an initiative closed before DGR (from the fund's
+    books, with the postings it imports); today's initiatives are completed by their final report."""
+    return _active(user) and user.has_role(Role.FINANCE)
+
+
 def can_create_initiative(user) -> bool:
     return is_initiator(user)
 
@@ -70,3 +76,17 @@ def can_post_message(user, initiative: Initiative) -> bool:
 
 def can_view_initiatives(user) -> bool:
     return _active(user)
+
+
+def can_read_draft(user, initiative: Initiative) -> bool:
+    """A draft is its own party's until handed in (as `Initiative.objects.visible_to` says)."""
+    return _active(user) and user.party_id is not None and user.party_id == initiative.party_id
+
+
+def preparation_is_published(preparation) -> bool:
+    """A finished preparation is part of the initiative's public record; before, it is work in progress."""
+    return preparation.prepared_at is not None
+
+
+def can_read_preparation(user, initiative: Initiative, preparation) -> bool:
+    return preparation_is_published(preparation) or can_read_thread(user, initiative)

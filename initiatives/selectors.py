@@ -1,16 +1,18 @@
 """Reads for the initiative pages: pre-joined querysets whose query count does not grow with data."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, OuterRef, Prefetch, QuerySet
+from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 
-from core.db import swedish_sort_key
-from core.money import round_ore
+from core.db import SwedishSortKey, swedish_sort_key
+from core.history import HistoryEntry, HistorySource, history_entries, registered_history_sources
 from initiatives.models import (
     SEARCH_CONFIG,
     ActionArea,
@@ -34,14 +36,73 @@ class InitiativeFilter:
     year: int | None = None  # registration year
     area: int | None = None  # action area id
     queue: bool = False  # the secretariat's preparation queue
+    sort: str = ""  # one of LIST_SORTS, "-" in front for descending; empty: the register's order
 
 
 # Long texts the list and the export never show.
 LIST_DEFERRED = ("description", "whole_varmland_motivation", "transport_plan_motivation", "search_document")
 
+# The list's money beyond what was requested (granted, disbursed) lives in the ledger, an app that
+# depends on this one: it adds its annotations here (accounting/apps.py), for the readers it allows.
+ListAmounts = Callable[[QuerySet, object], QuerySet]
+_list_amounts: list[ListAmounts] = []
+
+
+def register_list_amounts(annotate: ListAmounts) -> None:
+    _list_amounts.append(annotate)
+
+
+# The lifecycle's order, so "sort by status" follows the initiative's way rather than the alphabet.
+_STATUS_ORDER = Case(
+    *(When(status=value, then=Value(index)) for index, value in enumerate(Status.values)), default=Value(99)
+)
+
+# Column key (the URL's `ordning`) -> what the database sorts by. Amount keys exist only when the
+# annotation does (granted and disbursed for readers of the money).
+LIST_SORTS: dict[str, tuple] = {
+    "diarienummer": (
+        F("registration_year").asc(nulls_last=True),
+        F("registration_serial").asc(nulls_last=True),
+    ),
+    "titel": (SwedishSortKey("title"),),
+    "part": (SwedishSortKey("party__name"),),
+    "status": (_STATUS_ORDER,),
+    "inlamnat": (F("submitted_at").asc(nulls_last=True),),
+    "sokt": (F("requested").asc(nulls_last=True),),
+    "beviljat": (F("granted").asc(nulls_last=True),),
+    "utbetalt": (F("disbursed").asc(nulls_last=True),),
+    "vantat": (F("submitted_at").desc(nulls_last=True),),  # waited longest = submitted first
+}
+
+
+def _descending(expression):
+    if hasattr(expression, "descending"):  # an OrderBy (F(...).asc()): flip it, nulls stay last
+        field = F(expression.expression.name)
+        return field.asc(nulls_last=True) if expression.descending else field.desc(nulls_last=True)
+    return expression.desc()
+
 
 def initiative_list(*, user, filters: InitiativeFilter) -> QuerySet[Initiative]:
-    qs = Initiative.objects.visible_to(user).select_related("party").defer(*LIST_DEFERRED)
+    """The list with its amount columns and co-sponsors, in one query per page whatever the data: the
+    requested sum, the ledger's figures and the co-sponsors' names are subqueries of the same row."""
+    requested = (
+        BudgetYear.objects.filter(initiative=OuterRef("pk"))
+        .order_by()
+        .values("initiative")
+        .annotate(total=Sum("requested_amount"))
+        .values("total")
+    )
+    qs = (
+        Initiative.objects.visible_to(user)
+        .select_related("party")
+        .defer(*LIST_DEFERRED)
+        .annotate(
+            requested=Subquery(requested),
+            co_party_list=ArraySubquery(Party.objects.filter(co_sponsored=OuterRef("pk")).values("name")),
+        )
+    )
+    for annotate in _list_amounts:
+        qs = annotate(qs, user)
     if filters.queue:
         qs = qs.filter(status__in=[Status.SUBMITTED, Status.COMPLEMENT_REQUESTED])
     if filters.status:
@@ -52,16 +113,31 @@ def initiative_list(*, user, filters: InitiativeFilter) -> QuerySet[Initiative]:
         qs = qs.filter(registration_year=filters.year)
     if filters.area:
         qs = qs.filter(alignments__action_area_id=filters.area)
+    key = filters.sort.removeprefix("-")
     if filters.q:
         query = SearchQuery(filters.q, config=SEARCH_CONFIG, search_type="websearch")
-        qs = (
-            qs.filter(search_document=query)
-            .annotate(rank=SearchRank(F("search_document"), query))
-            .order_by("-rank", "-created_at")
-        )
+        qs = qs.filter(search_document=query).annotate(rank=SearchRank(F("search_document"), query))
+    if key in LIST_SORTS and (key not in ("beviljat", "utbetalt") or key_annotated(qs, key)):
+        keys = LIST_SORTS[key]
+        if filters.sort.startswith("-"):
+            keys = tuple(_descending(k) for k in keys)
+        qs = qs.order_by(*keys, "-created_at", "-pk")
+    elif filters.q:
+        qs = qs.order_by("-rank", "-created_at")
     else:
         qs = qs.order_by("-registration_year", "-registration_serial", "-created_at")
     return qs
+
+
+_SORT_ANNOTATIONS = {"beviljat": "granted", "utbetalt": "disbursed"}
+
+
+def key_annotated(qs: QuerySet, key: str) -> bool:
+    return _SORT_ANNOTATIONS[key] in qs.query.annotations
+
+
+def list_co_party_names(initiative: Initiative) -> list[str]:
+    return sorted(initiative.co_party_list or [], key=swedish_sort_key)
 
 
 def export_rows(qs: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -89,10 +165,16 @@ def initiative_detail(*, user, pk: int) -> Initiative:
         .select_related("party", "preparation", "preparation__prepared_by")
         # The co-sponsors' names in the same query (a subquery, no GROUP BY over the joined rows).
         .annotate(
-            co_party_list=ArraySubquery(Party.objects.filter(co_sponsored=OuterRef("pk")).values("name"))
+            co_party_list=ArraySubquery(Party.objects.filter(co_sponsored=OuterRef("pk")).values("name")),
+            # The action areas it aligns with, as plain lines (the area's name and the motivation): in the
+            # same query, because the page's budget of 12 queries is spent elsewhere.
+            alignment_list=ArraySubquery(
+                AreaAlignment.objects.filter(initiative=OuterRef("pk"))
+                .order_by("pk")
+                .values(line=JSONObject(area="action_area__name", motivation="motivation"))
+            ),
         )
         .prefetch_related(
-            Prefetch("alignments", queryset=AreaAlignment.objects.select_related("action_area")),
             Prefetch("budget_years", queryset=BudgetYear.objects.order_by("year")),
             Prefetch("co_financing", queryset=CoFinancing.objects.order_by("year", "source", "funder")),
             Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
@@ -100,7 +182,16 @@ def initiative_detail(*, user, pk: int) -> Initiative:
         .get(pk=pk)
     )
     initiative.co_party_names = sorted(initiative.co_party_list, key=swedish_sort_key)
+    initiative.alignment_lines = [
+        AlignmentLine(line["area"], line["motivation"]) for line in initiative.alignment_list
+    ]
     return initiative
+
+
+@dataclass(frozen=True)
+class AlignmentLine:
+    area: str  # the action area's name
+    motivation: str
 
 
 def initiative_messages(*, initiative: Initiative) -> QuerySet[Message]:
@@ -113,6 +204,7 @@ class YearFigures:
     total_cost: Decimal = Decimal("0")
     requested: Decimal = Decimal("0")
     co_financing: Decimal = Decimal("0")
+    budget_year_id: int | None = None  # the year's budget row (one per year), to change or remove it
 
 
 @dataclass
@@ -123,13 +215,6 @@ class Finances:
     co_financing: Decimal = Decimal("0")
     co_financing_by_source: list[tuple[str, Decimal]] = field(default_factory=list)
 
-    @property
-    def leverage(self) -> Decimal | None:
-        """Co-financing per krona from the fund (the agreement asks for it to be reported)."""
-        if not self.requested:
-            return None
-        return round_ore(self.co_financing / self.requested)
-
 
 def initiative_finances(initiative: Initiative) -> Finances:
     """Totals from the prefetched rows: no further queries."""
@@ -139,6 +224,7 @@ def initiative_finances(initiative: Initiative) -> Finances:
         figures = by_year.setdefault(row.year, YearFigures(row.year))
         figures.total_cost += row.total_cost
         figures.requested += row.requested_amount
+        figures.budget_year_id = row.pk
     for row in initiative.co_financing.all():
         figures = by_year.setdefault(row.year, YearFigures(row.year))
         figures.co_financing += row.amount
@@ -220,105 +306,11 @@ def revision_diff(old: Revision | None, new: Revision) -> list[RevisionDiffRow]:
 
 
 # --- History -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: object
-    who: str
-    what: str
-    kind: str  # "+", "~", "-"
-    reason: str
-    changes: list[FieldChange]
-
-
-def _display(model, name: str, value) -> str:
-    from core.money import format_amount
-
-    if value is None or value == "":
-        return ""
-    try:
-        model_field = model._meta.get_field(name)
-    except Exception:
-        model_field = None
-    if model_field is not None and model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("Ja") if value else _("Nej"))
-    if isinstance(value, Decimal):
-        return format_amount(value)
-    return str(value)
-
-
-HIDDEN_HISTORY_FIELDS = {"updated_at", "created_at", "submission_token", "id", "initiative", "file"}
-
-
-def _label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:
-        return name
-
-
-def _entries_for(records, model, what, sets=None) -> list[HistoryEntry]:
-    """`sets`: {(field name, label): {history_id: text}} for many-to-many fields, read in one query by
-    the caller; simple-history's own diff_against would ask the database twice per record for them."""
-    sets = sets or {}
-    previous = {}
-    entries = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(record.id)
-        changes = []
-        if before is not None and record.history_type == "~":
-            delta = record.diff_against(before, excluded_fields=[name for name, _label in sets])
-            for (_name, label), texts in sets.items():
-                old, new = texts.get(before.history_id, ""), texts.get(record.history_id, "")
-                if old != new:
-                    changes.append(FieldChange(str(label), old, new))
-            for change in delta.changes:
-                if change.field in HIDDEN_HISTORY_FIELDS:
-                    continue
-                changes.append(
-                    FieldChange(
-                        _label(model, change.field),
-                        _display(model, change.field, change.old),
-                        _display(model, change.field, change.new),
-                    )
-                )
-        elif record.history_type == "+":
-            for model_field in model._meta.concrete_fields:
-                if model_field.name in HIDDEN_HISTORY_FIELDS or model_field.is_relation:
-                    continue
-                value = getattr(record, model_field.attname, None)
-                text = _display(model, model_field.name, value)
-                if text:
-                    changes.append(FieldChange(str(model_field.verbose_name), "", text))
-            for (_name, label), texts in sets.items():
-                if texts.get(record.history_id):
-                    changes.append(FieldChange(str(label), "", texts[record.history_id]))
-        previous[record.id] = record
-        if record.history_type == "~" and not changes:
-            continue
-        user = record.history_user
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=str(user) if user else str(_("systemet")),
-                what=what(record),
-                kind=record.history_type,
-                reason=reason_label(record.history_change_reason or ""),
-                changes=changes,
-            )
-        )
-    return entries
-
+#
+# The history of an initiative follows the read rules of its page, kind by kind (core.history assembles
+# it): its content and parts from the moment other parties could see it (before, only the own party's);
+# the thread only for those who read the thread; the preparation's unpublished versions only for them
+# too; outcome reports for those who read outcomes; council and ledger records as their apps allow.
 
 # The services' change reasons (stable English codes in the audit trail), as the history page shows them.
 REASON_LABELS = {
@@ -357,63 +349,128 @@ def reason_label(reason: str) -> str:
         return str(Status(rest).label)
     if head in REASON_LABELS:
         return f"{REASON_LABELS[head]}: {rest}"
+    if reason.startswith("Beslut "):
+        # Region Värmland's decision by its reference is on the money pages, for those who read them; the
+        # status change says only that it was decided.
+        return str(_("Beslut enligt delegation"))
     if reason.startswith("revision "):
         return f"{_('Version')} {reason.removeprefix('revision ')}"
     return reason
 
 
-def _co_parties(records) -> dict[int, str]:
+def _co_parties(initiative: Initiative) -> dict[int, str]:
     """Each historical record's co-sponsoring parties as one text (names in Swedish order), one query."""
     names = defaultdict(list)
-    rows = Initiative.history.model.co_parties.model.objects.filter(
-        history__in=[r.history_id for r in records]
-    ).values_list("history_id", "party__name")
+    rows = Initiative.history.model.co_parties.model.objects.filter(history__id=initiative.pk).values_list(
+        "history_id", "party__name"
+    )
     for history_id, name in rows:
         names[history_id].append(name)
     return {history_id: ", ".join(sorted(n, key=swedish_sort_key)) for history_id, n in names.items()}
 
 
-def initiative_history(*, initiative: Initiative) -> list[HistoryEntry]:
-    """Who changed what and when, field by field, across the initiative and its parts, newest first."""
-    from initiatives.models import Preparation
+def initiative_history_sources(*, initiative: Initiative, user) -> list[HistorySource]:
+    """The kinds of record the initiative's history lists for `user`, each with the page's read rule."""
+    from initiatives import outcome_permissions, permissions
+    from initiatives.models import OutcomeAttachment, OutcomeIndicator, OutcomeReport, Preparation
 
-    def related(model):
-        return model.history.filter(initiative_id=initiative.pk).select_related("history_user")
+    pk = initiative.pk
+    of_initiative = Q(initiative_id=pk)
+    if not permissions.can_read_draft(user, initiative):
+        # Another party's draft was never theirs to see: its history starts when it was handed in.
+        first_submitted = (
+            Initiative.history.filter(id=pk)
+            .exclude(status=Status.DRAFT)
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        since = Q(history_date__gte=Subquery(first_submitted))
+    else:
+        since = Q()
+    hidden = frozenset({"created_at", "submission_token", "initiative", "registration_serial"})
+    co_parties = Initiative._meta.get_field("co_parties")
+    sources = [
+        HistorySource(
+            Initiative,
+            Q(id=pk) & since,
+            lambda r, names: _("Initiativet"),
+            hidden=hidden,
+            sets={("co_parties", co_parties.verbose_name): _co_parties(initiative)},
+        ),
+        HistorySource(BudgetYear, of_initiative & since, lambda r, names: f"{_('Budget')} {r.year}"),
+        HistorySource(
+            CoFinancing,
+            of_initiative & since,
+            lambda r, names: f"{_('Medfinansiering')} {r.year} {r.funder}",
+            hidden=hidden,
+        ),
+        HistorySource(
+            AreaAlignment,
+            of_initiative & since,
+            lambda r, names: f"{_('Insatsområde')}: {names(ActionArea, r.action_area_id)}",
+            hidden=hidden,
+            refs=("action_area",),
+        ),
+        HistorySource(
+            Attachment,
+            of_initiative & since,
+            lambda r, names: f"{_('Bilaga')}: {r.original_name}",
+            hidden=hidden | {"content_type"},
+        ),
+    ]
+    can_read_thread = permissions.can_read_thread(user, initiative)
+    sources.append(
+        HistorySource(
+            Preparation,
+            of_initiative,
+            lambda r, names: _("Beredning"),
+            hidden=hidden,
+            # The page shows a preparation to others once it is done; the versions in between are the
+            # secretariat's work in progress, read by those who read the thread.
+            keep=None if can_read_thread else permissions.preparation_is_published,
+        )
+    )
+    if can_read_thread:
+        sources.append(HistorySource(Message, of_initiative, lambda r, names: _("Meddelande"), hidden=hidden))
+    if outcome_permissions.can_view_outcomes(user, initiative):
+        sources += [
+            HistorySource(
+                OutcomeReport,
+                of_initiative,
+                lambda r, names: f"{_('Utfallsrapport')} {r.period_start:%Y-%m-%d}–{r.period_end:%Y-%m-%d}",
+                hidden=hidden,
+            ),
+            HistorySource(
+                OutcomeIndicator,
+                Q(report__initiative_id=pk),
+                lambda r, names: f"{_('Indikator')}: {r.name}",
+                hidden=frozenset({"report"}),
+            ),
+            HistorySource(
+                OutcomeAttachment,
+                Q(report__initiative_id=pk),
+                lambda r, names: f"{_('Bilaga till utfallsrapport')}: {r.original_name}",
+                hidden=frozenset({"report", "content_type"}),
+            ),
+        ]
+    return sources + registered_history_sources("initiative", initiative, user)
 
-    records = list(Initiative.history.filter(id=initiative.pk).select_related("history_user"))
-    entries = _entries_for(
-        records,
-        Initiative,
-        lambda r: str(_("Initiativet")),
-        sets={("co_parties", Initiative._meta.get_field("co_parties").verbose_name): _co_parties(records)},
+
+def initiative_history(*, initiative: Initiative, user) -> list[HistoryEntry]:
+    """Who changed what and when, field by field, across the initiative and its parts, newest first:
+    exactly what `user` may read of them on the initiative's own pages."""
+    return history_entries(
+        initiative_history_sources(initiative=initiative, user=user),
+        reason_label=reason_label,
+        known=[initiative],
     )
-    entries += _entries_for(related(BudgetYear), BudgetYear, lambda r: f"{_('Budget')} {r.year}")
-    entries += _entries_for(
-        related(CoFinancing), CoFinancing, lambda r: f"{_('Medfinansiering')} {r.year} {r.funder}"
-    )
-    entries += _entries_for(
-        related(AreaAlignment).select_related("action_area"),
-        AreaAlignment,
-        lambda r: f"{_('Insatsområde')}: {r.action_area.name}",
-    )
-    entries += _entries_for(related(Attachment), Attachment, lambda r: f"{_('Bilaga')}: {r.original_name}")
-    entries += _entries_for(related(Preparation), Preparation, lambda r: str(_("Beredning")))
-    entries += _entries_for(related(Message), Message, lambda r: str(_("Meddelande")))
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
 
 
 def start_panel(obj, user) -> dict | None:
-    """The start page: the party's own open initiatives for initiators, the queue for the secretariat."""
+    """The start page: the party's own open initiatives for initiators. (What waits for the secretariat,
+    the initiatives to prepare among it, is the start page's to-do list: initiatives/todo.py.)"""
     from initiatives import permissions
 
-    if permissions.is_secretariat(user):
-        rows = list(
-            Initiative.objects.filter(status__in=[Status.SUBMITTED, Status.COMPLEMENT_REQUESTED])
-            .select_related("party")
-            .order_by("submitted_at")[:5]
-        )
-        return {"heading": _("Att bereda"), "rows": rows}
     if permissions.is_initiator(user):
         rows = list(
             Initiative.objects.filter(party_id=user.party_id)
@@ -434,3 +491,138 @@ def initiatives_ready_for_council() -> QuerySet[Initiative]:
         .select_related("party", "preparation")
         .order_by("preparation__prepared_at", "pk")
     )
+
+
+def drafts_abandoned(cutoff) -> QuerySet:
+    """Drafts never submitted and not changed since `cutoff`: what the retention rule removes. A draft
+    once handed in (sent back for complement, withdrawn after submission) is a public record and stays."""
+    return Initiative.objects.filter(
+        status=Status.DRAFT,
+        submitted_at__isnull=True,
+        registration_year__isnull=True,
+        updated_at__lt=cutoff,
+        revisions__isnull=True,
+    )
+
+
+# --- The initiative page's status timeline ---------------------------------------------------------
+
+# The agreement's way from submission to a closed initiative, in order.
+TIMELINE_STEPS = [
+    ("submitted", _("Inlämnat")),
+    ("prepared", _("Berett av sekretariatet")),
+    ("working_committee", _("Arbetsutskottet (VRAU)")),
+    ("council", _("Värmlandsrådet")),
+    ("decision", _("Region Värmlands beslut")),
+    ("commitments", _("Åtaganden")),
+    ("payouts", _("Utbetalningar")),
+    ("reports", _("Återrapportering")),
+    ("closed", _("Avslutat")),
+]
+_STEP_INDEX = {key: index for index, (key, _label) in enumerate(TIMELINE_STEPS)}
+
+# The step each open status waits for (the first step not yet done).
+_CURRENT_STEP = {
+    Status.DRAFT: "submitted",
+    Status.SUBMITTED: "prepared",
+    Status.COMPLEMENT_REQUESTED: "prepared",
+    Status.PREPARED: "working_committee",
+    Status.PROPOSED: "council",
+    Status.SUPPORTED: "decision",
+    Status.DECIDED: "commitments",
+}
+# Where a closed initiative stopped: the step that ended it.
+_ENDED_AT = {Status.NOT_ELIGIBLE: "prepared", Status.NOT_SUPPORTED: "council"}
+
+# What is expected next and from whom, per status (None: the initiating party itself).
+_NEXT = {
+    Status.DRAFT: (_("Initiativet fylls i och lämnas in."), None),
+    Status.SUBMITTED: (_("Sekretariatet bereder initiativet."), _("Sekretariatet (VRAG)")),
+    Status.COMPLEMENT_REQUESTED: (
+        _("Parten kompletterar initiativet och lämnar in det igen."),
+        None,
+    ),
+    Status.PREPARED: (
+        _("Arbetsutskottet (VRAU) behandlar beredningen och föreslår Värmlandsrådet ett ställningstagande."),
+        _("Arbetsutskottet (VRAU)"),
+    ),
+    Status.PROPOSED: (_("Värmlandsrådet tar ställning i konsensus."), _("Värmlandsrådet")),
+    Status.SUPPORTED: (_("Region Värmland fattar formellt beslut enligt delegation."), _("Region Värmland")),
+    Status.DECIDED: (
+        _("Pengarna beviljas och betalas ut; parten återrapporterar utfallet varje år."),
+        _("Region Värmland och %(party)s"),
+    ),
+}
+
+TimelineDates = Callable[[Initiative, object], dict]
+_timeline_dates: list[TimelineDates] = []
+
+
+def register_timeline_dates(dates: TimelineDates) -> None:
+    """Later apps (the council's meetings, the ledger) add the dates of their steps, for the readers they
+    allow; each provider runs one query at most, so the page keeps its budget."""
+    _timeline_dates.append(dates)
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    key: str
+    label: str
+    state: str  # "done", "current", "upcoming", "ended" (where it stopped) or "skipped"
+    date: object = None  # a date or datetime where known to this reader
+
+
+@dataclass(frozen=True)
+class InitiativeTimeline:
+    steps: list[TimelineStep]
+    next_step: str  # what is expected next ("" when closed)
+    waiting_for: str  # from whom
+    complement_request: Message | None  # the open request for a complement, shown at the top
+
+
+def initiative_timeline(*, initiative: Initiative, user, preparation=None, thread=()) -> InitiativeTimeline:
+    """Where the initiative stands, what comes next and from whom, and each step with its date."""
+    dates: dict = {"submitted": initiative.submitted_at}
+    if preparation is not None:
+        dates["prepared"] = preparation.prepared_at
+    for provider in _timeline_dates:
+        dates |= {key: value for key, value in provider(initiative, user).items() if value}
+    status = initiative.status
+    closed = status in (Status.COMPLETED, Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.WITHDRAWN)
+    if status == Status.DECIDED:
+        # After the decision the ledger tells how far the money has come.
+        current = next((k for k in ("commitments", "payouts", "reports") if not dates.get(k)), "reports")
+    elif status in _ENDED_AT:
+        current = _ENDED_AT[status]
+    elif status == Status.WITHDRAWN:
+        # Withdrawn: after the last step that has a date.
+        reached = [_STEP_INDEX[k] for k in dates if dates.get(k) and k in _STEP_INDEX]
+        current = TIMELINE_STEPS[min(max(reached, default=-1) + 1, len(TIMELINE_STEPS) - 2)][0]
+    elif status == Status.COMPLETED:
+        current = "closed"
+    else:
+        current = _CURRENT_STEP.get(status, "submitted")
+    current_index = _STEP_INDEX[current]
+    steps = []
+    for index, (key, label) in enumerate(TIMELINE_STEPS):
+        if key == "closed":
+            state = "done" if closed else "upcoming"
+            label = initiative.status_label if closed else label
+        elif status == Status.COMPLETED or index < current_index:
+            state = "done"
+        elif index == current_index:
+            state = "ended" if closed else "current"
+        else:
+            state = "skipped" if closed else "upcoming"
+        steps.append(TimelineStep(key, str(label), state, dates.get(key)))
+    next_step, waiting_for = ("", "")
+    if status in _NEXT:
+        text, who = _NEXT[status]
+        party = initiative.party.name
+        next_step, waiting_for = str(text), party if who is None else str(who) % {"party": party}
+    complement = None
+    if status == Status.COMPLEMENT_REQUESTED:
+        complement = next(
+            (m for m in reversed(list(thread)) if m.kind == Message.Kind.COMPLEMENT_REQUEST), None
+        )
+    return InitiativeTimeline(steps, next_step, waiting_for, complement)

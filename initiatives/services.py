@@ -2,7 +2,8 @@
 
 The named services (`initiative_submit`, `initiative_request_complement`, …, and those of the council
 and ledger apps) check their own rules and then call it; it checks the table in models.TRANSITIONS,
-locks the row, records who and why in the audit trail, and queues the notification after commit.
+locks the row, records who and why in the audit trail, and queues the notification (core.mail) in the
+same transaction: a change that rolls back tells nobody.
 
 Content services (`initiative_create`, `initiative_update`, `budget_year_add`, …) write only while the
 party may edit (draft, complement requested) and refuse otherwise: submitted content is frozen, and
@@ -10,19 +11,24 @@ each (re)submission keeps a Revision of what was handed in.
 """
 
 import uuid
-from datetime import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.language import in_swedish
+from core.mail import absolute_url, mail_queue
 from core.money import format_amount
+from core.uploads import DOCUMENTS, check_upload, stored_name
 from initiatives import permissions
 from initiatives.models import (
+    ANNULMENT_TRANSITIONS,
     TRANSITIONS,
     AreaAlignment,
     Attachment,
@@ -76,12 +82,20 @@ def _sync(initiative: Initiative, saved: Initiative) -> Initiative:
 
 @transaction.atomic
 def initiative_transition(
-    *, initiative: Initiative, to: Status, user: User, reason: str = "", fields: dict | None = None
+    *,
+    initiative: Initiative,
+    to: Status,
+    user: User,
+    reason: str = "",
+    fields: dict | None = None,
+    annulment: bool = False,
 ) -> Initiative:
     """Move `initiative` to `to` if the table allows it. `fields` are further columns written in the
-    same save (and so in the same history row), e.g. the registration number at submission."""
+    same save (and so in the same history row), e.g. the registration number at submission.
+    `annulment`: a meeting's recording is annulled, and the move back follows ANNULMENT_TRANSITIONS."""
     locked = _lock(initiative)
-    if to not in TRANSITIONS[locked.status]:
+    table = ANNULMENT_TRANSITIONS if annulment else TRANSITIONS
+    if to not in table.get(locked.status, ()):
         raise ValidationError(
             _("Initiativet kan inte gå från ”%(from)s” till ”%(to)s”."),
             code="invalid_transition",
@@ -96,14 +110,47 @@ def initiative_transition(
     initiative.status = locked.status
     for name, value in (fields or {}).items():
         setattr(initiative, name, value)
-    transaction.on_commit(lambda: _notify_transition(locked.pk, previous, to))
+    if not _notifications_held.get():
+        _notify_transition(locked.pk, previous, to)
     return locked
+
+
+# What later apps do when an initiative is completed. `initiatives` cannot import the ledger (apps
+# depend one way), yet completing an initiative must release its unused reservation (issue 13: 3). So the
+# ledger registers a step in its AppConfig.ready(), as panels are registered; each step runs in the
+# completing transaction, with the acting user, and returns what the user is to be told (or None).
+_completion_steps: list = []
+
+
+def register_completion_step(step) -> None:
+    """`step(*, initiative, user) -> str | None`; registered once per app."""
+    if step not in _completion_steps:
+        _completion_steps.append(step)
+
+
+def initiative_completed(*, initiative: Initiative, user: User) -> list[str]:
+    """Run the later apps' steps for a just completed initiative; what they say, for the user."""
+    return [note for step in _completion_steps if (note := step(initiative=initiative, user=user))]
+
+
+# Bringing in 2022's history (imports) replays old status changes: nobody is to be mailed about them.
+_notifications_held: ContextVar[bool] = ContextVar("initiative_notifications_held", default=False)
+
+
+@contextmanager
+def notifications_held():
+    """Status changes made inside send no mail (the import of existing records; its rows are history)."""
+    token = _notifications_held.set(True)
+    try:
+        yield
+    finally:
+        _notifications_held.reset(token)
 
 
 @in_swedish()
 def _notify_transition(initiative_pk: int, previous: str, to: str) -> None:
-    """E-mail those concerned, after commit: the party's initiators and the one who created it, and on
-    submission the secretariat."""
+    """E-mail those concerned, queued in the change's transaction: the party's initiators and the one
+    who created it, and on submission the secretariat."""
     initiative = Initiative.objects.select_related("party", "created_by").get(pk=initiative_pk)
     people = User.objects.filter(is_active=True).exclude(email="")
     party_people = people.filter(party=initiative.party, groups__name=Role.INITIATOR)
@@ -125,9 +172,9 @@ def _notify_transition(initiative_pk: int, previous: str, to: str) -> None:
         "party": initiative.party.name,
         "from": Status(previous).label,
         "to": Status(to).label,
-        "path": initiative.get_absolute_url(),
+        "path": absolute_url(initiative.get_absolute_url()),
     }
-    send_mail(subject, body, None, sorted(recipients), fail_silently=True)
+    mail_queue(subject=subject, body=body, recipients=recipients, event="initiative-status")
 
 
 # --- Content -----------------------------------------------------------------------------------------
@@ -232,6 +279,29 @@ def budget_year_add(
 
 
 @transaction.atomic
+def budget_year_change(
+    *,
+    initiative: Initiative,
+    user: User,
+    budget_year_id: int,
+    total_cost: Decimal,
+    requested_amount: Decimal,
+) -> BudgetYear:
+    """Correct a year's figures (the year itself stays: another year is a row of its own)."""
+    locked = _lock(initiative)
+    _require_edit(user, locked)
+    row = BudgetYear.objects.select_for_update().get(initiative=locked, pk=budget_year_id)
+    if requested_amount > total_cost:
+        raise ValidationError(
+            {"requested_amount": _("Det sökta beloppet kan inte vara större än den totala kostnaden.")}
+        )
+    row.total_cost, row.requested_amount = total_cost, requested_amount
+    row.full_clean()
+    _track(row, user, "budget year changed").save()
+    return row
+
+
+@transaction.atomic
 def budget_year_remove(*, initiative: Initiative, user: User, budget_year_id: int) -> None:
     locked = _lock(initiative)
     _require_edit(user, locked)
@@ -269,22 +339,22 @@ def co_financing_remove(*, initiative: Initiative, user: User, co_financing_id: 
 
 @transaction.atomic
 def attachment_add(*, initiative: Initiative, user: User, upload) -> Attachment:
-    from initiatives.files import check_upload
-
-    locked = _lock(initiative)
-    _require_edit(user, locked)
+    _require_edit(user, initiative)
+    # Checked before the lock: reading a large archive must not hold up others working on the initiative.
     try:
-        checked = check_upload(upload)
+        checked = check_upload(upload, allowed=DOCUMENTS)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
+    locked = _lock(initiative)
+    _require_edit(user, locked)
     attachment = Attachment(
         initiative=locked,
-        original_name=(upload.name or "bilaga")[-255:],
+        original_name=checked.display_name,
         content_type=checked.content_type,
-        size=upload.size,
+        size=checked.size,
         uploaded_by=user,
     )
-    attachment.file.save("upload", upload, save=False)
+    attachment.file.save(stored_name(checked.extension), upload, save=False)
     # If the transaction fails after this, the stored file is orphaned: harmless, never served.
     _track(attachment, user, "attachment added").save()
     return attachment
@@ -323,7 +393,10 @@ def submission_problems(initiative: Initiative) -> dict[str, list[str]]:
         add("start_date", _("Ange startdatum."))
     if initiative.end_date is None:
         add("end_date", _("Ange slutdatum."))
-    alignments = list(initiative.alignments.all())
+    # The initiative page reads its alignments as lines with the initiative (selectors.initiative_detail).
+    alignments = getattr(initiative, "alignment_lines", None)
+    if alignments is None:
+        alignments = list(initiative.alignments.all())
     if not alignments and not initiative.transport_plan:
         add(
             "alignment",
@@ -638,7 +711,7 @@ def message_post(*, initiative: Initiative, user: User, body: str) -> Message:
     if not body.strip():
         raise ValidationError({"body": _("Skriv ett meddelande.")})
     message = _message(initiative, user, Message.Kind.MESSAGE, body)
-    transaction.on_commit(lambda: _notify_message(message.pk))
+    _notify_message(message.pk)
     return message
 
 
@@ -652,14 +725,12 @@ def _notify_message(message_pk: int) -> None:
     else:
         to = people.filter(party=initiative.party, groups__name=Role.INITIATOR)
     recipients = sorted({u.email for u in to})
-    if recipients:
-        send_mail(
-            _("%(number)s: nytt meddelande") % {"number": initiative.registration_number},
-            f"{message.author}:\n\n{message.body}\n\n{initiative.get_absolute_url()}\n",
-            None,
-            recipients,
-            fail_silently=True,
-        )
+    mail_queue(
+        subject=_("%(number)s: nytt meddelande") % {"number": initiative.registration_number},
+        body=f"{message.author}:\n\n{message.body}\n\n{absolute_url(initiative.get_absolute_url())}\n",
+        recipients=recipients,
+        event="initiative-message",
+    )
 
 
 # --- Outcome reporting (utfall) ------------------------------------------------------------------------
@@ -729,11 +800,17 @@ def outcome_report_submit(
 ):
     """An initiator hands in a progress or final report for a due date of the computed schedule. A report
     sent back for a complement is answered by a new report for the same due date (nothing is edited)."""
-    from initiatives.files import check_upload
     from initiatives.models import OutcomeAttachment, OutcomeIndicator, OutcomeReport, OutcomeReview
     from initiatives.outcome_permissions import can_report_outcome
     from initiatives.outcome_selectors import outcome_schedule
 
+    # Files are checked before the lock: reading large archives must not hold up the initiative.
+    checked, file_problems = [], []
+    for upload in uploads or []:
+        try:
+            checked.append((upload, check_upload(upload, allowed=DOCUMENTS)))
+        except ValidationError as exc:
+            file_problems.extend(exc.messages)
     locked = _lock(initiative)
     if not can_report_outcome(user, locked):
         raise PermissionDenied(_("Du kan inte rapportera utfall för det här initiativet."))
@@ -743,12 +820,8 @@ def outcome_report_submit(
     if slot.is_done:
         raise ValidationError(_("Rapporten är redan inlämnad."), code="already_submitted")
     problems = _outcome_problems(initiative=locked, data=data, indicators=indicators)
-    checked = []
-    for upload in uploads or []:
-        try:
-            checked.append((upload, check_upload(upload)))
-        except ValidationError as exc:
-            problems.setdefault("files", []).extend(exc.messages)
+    if file_problems:
+        problems["files"] = file_problems
     if problems:
         raise ValidationError(problems)
     report = OutcomeReport(
@@ -775,14 +848,14 @@ def outcome_report_submit(
     for upload, kind_found in checked:
         attachment = OutcomeAttachment(
             report=report,
-            original_name=(upload.name or "bilaga")[-255:],
+            original_name=kind_found.display_name,
             content_type=kind_found.content_type,
-            size=upload.size,
+            size=kind_found.size,
             uploaded_by=user,
         )
-        attachment.file.save("upload", upload, save=False)
+        attachment.file.save(stored_name(kind_found.extension), upload, save=False)
         _track(attachment, user, "outcome attachment").save()
-    transaction.on_commit(lambda: _notify_outcome(report.pk))
+    _notify_outcome(report.pk)
     return report
 
 
@@ -804,6 +877,7 @@ def outcome_report_review(*, report, user: User, approve: bool, comment: str = "
     locked.reviewed_at = timezone.now()
     locked.full_clean()
     _track(locked, user, "outcome report approved" if approve else "outcome complement requested").save()
+    locked.completion_notes = []
     if approve and locked.kind == OutcomeKind.FINAL and locked.initiative.status == Status.DECIDED:
         initiative_transition(
             initiative=locked.initiative,
@@ -811,7 +885,8 @@ def outcome_report_review(*, report, user: User, approve: bool, comment: str = "
             user=user,
             reason="final report approved",
         )
-    transaction.on_commit(lambda: _notify_outcome(locked.pk))
+        locked.completion_notes = initiative_completed(initiative=locked.initiative, user=user)
+    _notify_outcome(locked.pk)
     return locked
 
 
@@ -836,19 +911,16 @@ def _notify_outcome(report_pk: int) -> None:
         )
     else:
         recipients = _outcome_recipients(initiative)
-    if not recipients:
-        return
-    send_mail(
-        _("%(number)s: %(kind)s %(review)s")
+    mail_queue(
+        subject=_("%(number)s: %(kind)s %(review)s")
         % {
             "number": initiative.registration_number,
             "kind": report.get_kind_display().lower(),
             "review": report.get_review_display().lower(),
         },
-        f"{initiative.title}\n\n{report.review_comment}\n\n{report.get_absolute_url()}\n",
-        None,
-        recipients,
-        fail_silently=True,
+        body=f"{initiative.title}\n\n{report.review_comment}\n\n{absolute_url(report.get_absolute_url())}\n",
+        recipients=recipients,
+        event="outcome-review",
     )
 
 
@@ -900,14 +972,190 @@ def outcome_reminders_send(*, today, user: User) -> int:
                             "due": due.due_on.isoformat(),
                             "start": due.period_start.isoformat(),
                             "end": due.period_end.isoformat(),
-                            "path": initiative.get_absolute_url(),
+                            "path": absolute_url(initiative.get_absolute_url()),
                         }
-                        transaction.on_commit(
-                            lambda s=subject, b=body, r=recipients: send_mail(
-                                s, b, None, r, fail_silently=True
-                            )
+                        mail_queue(
+                            subject=subject, body=body, recipients=recipients, event="outcome-reminder"
                         )
             except IntegrityError:
                 continue  # already reminded today
             sent += 1
     return sent
+
+
+# --- Import of existing records (going live) -----------------------------------------------------------
+
+# The statuses an imported initiative may be given here, and the path to each from SUBMITTED, walked
+# through `initiative_transition` so the audit trail shows every step. Later statuses (supported, not
+# supported, decided, completed) are reached the normal way: by importing Värmlandsrådet's position, Region
+# Värmland's decision and the completion, each through its own service.
+IMPORT_PATHS: dict[str, tuple[str, ...]] = {
+    Status.SUBMITTED: (),
+    Status.COMPLEMENT_REQUESTED: (Status.COMPLEMENT_REQUESTED,),
+    Status.PREPARED: (Status.PREPARED,),
+    Status.NOT_ELIGIBLE: (Status.NOT_ELIGIBLE,),
+    Status.PROPOSED: (Status.PREPARED, Status.PROPOSED),
+    Status.WITHDRAWN: (Status.WITHDRAWN,),
+}
+
+
+def _raise_registration_counter(year: int, serial: int) -> None:
+    """The gapless series continues after the highest number imported for the year."""
+    RegistrationCounter.objects.bulk_create([RegistrationCounter(year=year)], ignore_conflicts=True)
+    counter = RegistrationCounter.objects.select_for_update().get(year=year)
+    if counter.last_serial < serial:
+        counter.last_serial = serial
+        counter.save(update_fields=["last_serial"])
+
+
+@transaction.atomic
+def initiative_import(
+    *,
+    user: User,
+    party: Party,
+    registration_year: int,
+    registration_serial: int,
+    submitted_at: datetime,
+    status: str,
+    data: dict,
+    co_parties: list[Party] | None = None,
+    alignments: dict[int, str] | None = None,
+    budget: list[tuple[int, Decimal, Decimal]] | None = None,
+) -> Initiative:
+    """An initiative from the diarium that predates DGR, keeping its registration number and the date it
+    was handed in. The secretariat brings it in; the content is what was handed in then (no completeness
+    check: old records are what they are), frozen as revision 1. The year's counter is raised to at least
+    the imported number, so the next submission continues the series."""
+    if not permissions.is_secretariat(user):
+        raise PermissionDenied(_("Bara sekretariatet kan importera initiativ."))
+    if status not in IMPORT_PATHS:
+        raise ValidationError(
+            {"status": _("Status ”%(status)s” kan inte importeras här.") % {"status": Status(status).label}},
+            code="status_not_importable",
+        )
+    if registration_serial < 1:
+        raise ValidationError({"registration_serial": _("Löpnumret måste vara minst 1.")})
+    if Initiative.objects.filter(
+        registration_year=registration_year, registration_serial=registration_serial
+    ).exists():
+        raise ValidationError(
+            {
+                "registration_serial": _("Diarienumret DGR %(year)s/%(serial)04d finns redan.")
+                % {"year": registration_year, "serial": registration_serial}
+            },
+            code="duplicate_registration_number",
+        )
+    initiative = Initiative(party=party, created_by=user, status=Status.DRAFT)
+    for name in CONTENT_FIELDS:
+        if name in data:
+            setattr(initiative, name, data[name])
+    initiative.full_clean()
+    _track(initiative, user, "imported").save()
+    if co_parties:
+        initiative.co_parties.set([p for p in co_parties if p.pk != party.pk])
+    _set_alignments(initiative, user, alignments or {})
+    for year, total_cost, requested_amount in budget or []:
+        if requested_amount > total_cost:
+            raise ValidationError(
+                {"requested_amount": _("Det sökta beloppet kan inte vara större än den totala kostnaden.")}
+            )
+        row = BudgetYear(
+            initiative=initiative, year=year, total_cost=total_cost, requested_amount=requested_amount
+        )
+        row.full_clean()
+        _track(row, user, "imported budget").save()
+    _raise_registration_counter(registration_year, registration_serial)
+    with notifications_held():  # history replayed: nobody is mailed about a submission of 2022
+        initiative_transition(
+            initiative=initiative,
+            to=Status.SUBMITTED,
+            user=user,
+            reason="imported: submitted",
+            fields={
+                "registration_year": registration_year,
+                "registration_serial": registration_serial,
+                "submitted_at": submitted_at,
+                "submission_token": uuid.uuid4(),
+            },
+        )
+    revision = Revision(
+        initiative=initiative,
+        number=1,
+        submitted_at=submitted_at,
+        submitted_by=user,
+        content=revision_content(initiative),
+    )
+    revision.full_clean()
+    _track(revision, user, "imported revision 1").save()
+    with notifications_held():
+        for step in IMPORT_PATHS[status]:
+            initiative_transition(initiative=initiative, to=step, user=user, reason=f"imported: {step}")
+    return initiative
+
+
+@transaction.atomic
+def initiative_complete_imported(*, initiative: Initiative, completed_on: date, user: User) -> Initiative:
+    """For historical records only: an initiative completed before DGR, recorded from the fund's books when
+    its postings are imported (the "Avslut" row). Today an initiative is completed when the secretariat
+    approves its final outcome report (`outcome_report_review`); this is no way around that, so only an
+    initiative brought in by `initiative_import`, already decided, may be completed here, on a day that has
+    passed. Nobody is mailed: the completion is history replayed."""
+    if not permissions.can_complete_imported_initiative(user):
+        raise PermissionDenied(_("Bara Region Värmlands ekonomi registrerar tidigare avslutade initiativ."))
+    if completed_on > timezone.localdate():
+        raise ValidationError(
+            {"completed_on": _("Avslutsdagen ligger i framtiden.")}, code="future_completion"
+        )
+    locked = _lock(initiative)
+    if not locked.history.filter(history_type="+", history_change_reason="imported").exists():
+        raise ValidationError(
+            {
+                "initiative": _(
+                    "%(number)s handläggs i DGR och avslutas när dess slutrapport godkänns; "
+                    "bara initiativ som importerats ur tidigare handläggning avslutas så här."
+                )
+                % {"number": locked.registration_number}
+            },
+            code="not_imported",
+        )
+    if locked.status != Status.DECIDED:
+        raise ValidationError(
+            {
+                "initiative": _("Bara ett beviljat initiativ kan avslutas (status nu ”%(status)s”).")
+                % {"status": Status(locked.status).label}
+            },
+            code="not_decided",
+        )
+    with notifications_held():
+        return _sync(
+            initiative,
+            initiative_transition(
+                initiative=locked,
+                to=Status.COMPLETED,
+                user=user,
+                reason=f"Avslutat {completed_on.isoformat()} (importerat)",
+            ),
+        )
+
+
+RETENTION_REASON = "gallrad: utkast som aldrig lämnades in"
+
+
+@transaction.atomic
+def drafts_remove(cutoff) -> int:
+    """The retention rule for drafts never submitted (core/retention.py, DGR_RETENTION_DRAFT_DAYS): each
+    draft, its rows and its files are deleted; the history keeps a deletion entry of each with the reason,
+    and no one as its author (the rule, not a person, removed it)."""
+    from initiatives.selectors import drafts_abandoned
+
+    drafts = list(drafts_abandoned(cutoff).select_for_update(of=("self",)).order_by("pk"))
+    for draft in drafts:
+        for attachment in draft.attachments.all():
+            # The file goes only once the rows are gone for good (a rollback keeps both).
+            transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
+            _track(attachment, None, RETENTION_REASON).delete()
+        for rows in (draft.alignments.all(), draft.budget_years.all(), draft.co_financing.all()):
+            for row in rows:
+                _track(row, None, RETENTION_REASON).delete()
+        _track(draft, None, RETENTION_REASON).delete()
+    return len(drafts)

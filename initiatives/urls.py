@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/andra/", views.initiative_edit, name="initiative-edit"),
     path("<int:pk>/budget/", views.budget_year_add, name="budget-year-add"),
     path("<int:pk>/budget/<int:row>/ta-bort/", views.budget_year_remove, name="budget-year-remove"),
+    path("<int:pk>/budget/<int:row>/andra/", views.budget_year_edit, name="budget-year-edit"),
     path("<int:pk>/medfinansiering/", views.co_financing_add, name="co-financing-add"),
     path(
         "<int:pk>/medfinansiering/<int:row>/ta-bort/", views.co_financing_remove, name="co-financing-remove"

@@ -2,20 +2,25 @@
 what may not be done."""
 
 import csv
+import dataclasses
 from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core import uploads
+from core.forms import apply_service_error
 from core.money import format_amount
 from initiatives import forms, permissions, selectors, services
-from initiatives.models import ActionArea, Attachment, Initiative, Preparation, Revision
+from initiatives.conflicts import conflicts_by_initiative
+from initiatives.models import ActionArea, Attachment, BudgetYear, Initiative, Preparation, Revision, Status
 
 PAGE_SIZE = 25
 
@@ -24,13 +29,7 @@ def _visible(user, pk) -> Initiative:
     return get_object_or_404(Initiative.objects.visible_to(user).select_related("party"), pk=pk)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown next to the form's fields (unknown keys go to the top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+_apply_errors = apply_service_error
 
 
 # --- Lists -------------------------------------------------------------------------------------------
@@ -39,8 +38,53 @@ def _apply_errors(form, error: ValidationError) -> None:
 def _filtered(request, *, queue: bool = False):
     choices = selectors.filter_choices()
     form = forms.FilterForm(request.GET or None, choices=choices)
-    filters = form.filters(queue=queue)
+    sort = request.GET.get("ordning", "")
+    if sort.removeprefix("-") not in selectors.LIST_SORTS:
+        sort = ""  # an unknown column sorts in the register's order, as without the parameter
+    filters = dataclasses.replace(form.filters(queue=queue), sort=sort)
     return form, selectors.initiative_list(user=request.user, filters=filters)
+
+
+# The list's columns: (label, sort key or None, numeric). Money columns follow what the reader may read.
+LIST_COLUMNS = [
+    (gettext_lazy("Diarienummer"), "diarienummer", False),
+    (gettext_lazy("Titel"), "titel", False),
+    (gettext_lazy("Part"), "part", False),
+    (gettext_lazy("Medsökande"), None, False),
+    (gettext_lazy("Status"), "status", False),
+    (gettext_lazy("Inlämnat"), "inlamnat", False),
+    (gettext_lazy("Sökt"), "sokt", True),
+    (gettext_lazy("Beviljat"), "beviljat", True),
+    (gettext_lazy("Utbetalt"), "utbetalt", True),
+    (gettext_lazy("Väntat"), "vantat", True),  # the preparation queue only
+]
+
+
+def _list_columns(request, qs, *, queue: bool) -> list[dict]:
+    """The header cells: each sortable column links to itself sorted (ascending first, then the other
+    way), and the current one carries aria-sort so a screen reader says how the list is ordered."""
+    current = request.GET.get("ordning", "")
+    query = request.GET.copy()
+    query.pop("sida", None)
+    query.pop("ordning", None)
+    columns = []
+    for label, key, numeric in LIST_COLUMNS:
+        if key == "vantat" and not queue:
+            continue
+        if key in ("beviljat", "utbetalt") and (queue or not selectors.key_annotated(qs, key)):
+            continue  # nothing is granted before preparation; only readers of the money see it
+        column = {"label": str(label), "numeric": numeric, "key": key, "aria_sort": None, "url": None}
+        if key:
+            if current == key:
+                column["aria_sort"], target = "ascending", f"-{key}"
+            elif current == f"-{key}":
+                column["aria_sort"], target = "descending", key
+            else:
+                target = f"-{key}" if numeric else key  # the largest amount first is what one looks for
+            query["ordning"] = target
+            column["url"] = "?" + query.urlencode()
+        columns.append(column)
+    return columns
 
 
 def initiative_list(request, *, queue: bool = False):
@@ -48,6 +92,19 @@ def initiative_list(request, *, queue: bool = False):
         raise PermissionDenied
     form, qs = _filtered(request, queue=queue)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("sida"))
+    columns = _list_columns(request, qs, queue=queue)
+    keys = {c["key"] for c in columns}
+    today = timezone.localdate()
+    rows = [
+        {
+            "initiative": initiative,
+            "co_parties": selectors.list_co_party_names(initiative),
+            "waiting_days": (today - timezone.localdate(initiative.submitted_at)).days
+            if queue and initiative.submitted_at
+            else None,
+        }
+        for initiative in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -56,6 +113,11 @@ def initiative_list(request, *, queue: bool = False):
         {
             "form": form,
             "page": page,
+            "rows": rows,
+            "columns": columns,
+            "show_granted": "beviljat" in keys,
+            "show_disbursed": "utbetalt" in keys,
+            "sort": request.GET.get("ordning", ""),
             "query": query.urlencode(),
             "queue": queue,
             "can_create": permissions.can_create_initiative(request.user),
@@ -172,8 +234,15 @@ def _render_detail(request, initiative, **forms_with_errors):
     user = request.user
     can_edit = permissions.can_edit_initiative(user, initiative)
     can_read_thread = permissions.can_read_thread(user, initiative)
+    preparation = getattr(initiative, "preparation", None)
+    if preparation is not None and not permissions.can_read_preparation(user, initiative, preparation):
+        preparation = None
+    thread = list(selectors.initiative_messages(initiative=initiative)) if can_read_thread else []
     context = {
         "initiative": initiative,
+        "timeline": selectors.initiative_timeline(
+            initiative=initiative, user=user, preparation=preparation, thread=thread
+        ),
         "finances": selectors.initiative_finances(initiative),
         "can_edit": can_edit,
         "can_submit": permissions.can_submit_initiative(user, initiative),
@@ -182,10 +251,17 @@ def _render_detail(request, initiative, **forms_with_errors):
         "can_reopen": permissions.can_reopen_preparation(user, initiative),
         "can_read_thread": can_read_thread,
         "can_post_message": permissions.can_post_message(user, initiative),
-        "thread": selectors.initiative_messages(initiative=initiative) if can_read_thread else [],
-        "preparation": getattr(initiative, "preparation", None),
+        "thread": thread,
+        "preparation": preparation,
         "submit_form": forms.SubmitForm(initial={"token": initiative.submission_token}),
         "problems": services.submission_problems(initiative) if can_edit else {},
+        # The reader's own declared interests that concern the initiative (jäv): a warning, not a bar.
+        # Not looked up for a reader who has declared none today (read with the user: people.backends).
+        "my_conflicts": conflicts_by_initiative([initiative.pk], on=timezone.localdate(), person=user).get(
+            initiative.pk, []
+        )
+        if getattr(user, "declares_interests_today", True)
+        else [],
     }
     if can_edit:
         context["budget_form"] = forms_with_errors.get("budget_form") or forms.BudgetYearForm()
@@ -277,6 +353,34 @@ def budget_year_add(request, pk):
     return _detail_with_error(request, pk, budget_form=form)
 
 
+@require_http_methods(["GET", "POST"])
+def budget_year_edit(request, pk, row):
+    initiative = _visible(request.user, pk)
+    if not permissions.can_edit_initiative(request.user, initiative):
+        raise PermissionDenied
+    budget_year = get_object_or_404(BudgetYear, initiative=initiative, pk=row)
+    form = forms.BudgetYearChangeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"total_cost": budget_year.total_cost, "requested_amount": budget_year.requested_amount},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_year_change(
+                initiative=initiative, user=request.user, budget_year_id=budget_year.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Budgetåret är ändrat."))
+            return redirect(f"{initiative.get_absolute_url()}#budget")
+    return render(
+        request,
+        "initiatives/budget_year_form.html",
+        {"initiative": initiative, "budget_year": budget_year, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @require_POST
 def budget_year_remove(request, pk, row):
     initiative = _visible(request.user, pk)
@@ -348,11 +452,8 @@ def attachment_download(request, pk, attachment_id):
     attachment = get_object_or_404(
         Attachment, initiative=initiative, pk=attachment_id, removed_at__isnull=True
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return uploads.file_response(
+        file=attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )
 
 
@@ -384,14 +485,19 @@ def initiative_withdraw(request, pk):
     initiative = _visible(request.user, pk)
     if not permissions.can_withdraw_initiative(request.user, initiative):
         raise PermissionDenied
+    is_draft = initiative.status == Status.DRAFT
     form = forms.WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.initiative_withdraw(
             initiative=initiative, user=request.user, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, _("Initiativet är återkallat."))
+        messages.success(request, _("Utkastet är nedlagt.") if is_draft else _("Initiativet är återkallat."))
         return redirect(initiative)
-    return render(request, "initiatives/initiative_withdraw.html", {"initiative": initiative, "form": form})
+    return render(
+        request,
+        "initiatives/initiative_withdraw.html",
+        {"initiative": initiative, "form": form, "is_draft": is_draft},
+    )
 
 
 @require_POST
@@ -455,7 +561,10 @@ def initiative_prepare(request, pk):
                 proposed_position=data["proposed_position"],
                 proposed_amount=data["proposed_amount"],
             )
-            messages.success(request, _("Initiativet är berett och kan föras till Värmlandsrådet."))
+            messages.success(
+                request,
+                _("Initiativet är berett och kan föras till VRAU, som lämnar förslag till Värmlandsrådet."),
+            )
             return redirect(initiative)
         if action == "complement" and complement_form.is_valid():
             services.initiative_request_complement(
@@ -506,7 +615,10 @@ def initiative_history(request, pk):
     return render(
         request,
         "initiatives/initiative_history.html",
-        {"initiative": initiative, "entries": selectors.initiative_history(initiative=initiative)},
+        {
+            "initiative": initiative,
+            "entries": selectors.initiative_history(initiative=initiative, user=request.user),
+        },
     )
 
 

@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from core.navigation import NavEntry, register
-        from people import permissions, signals  # noqa: F401  (connects the login log)
+        from people import accounts, permissions, signals  # noqa: F401  (connect the login log)
 
         register(
             NavEntry(
@@ -19,3 +19,15 @@ class PeopleConfig(AppConfig):
                 order=900,
             )
         )
+        register(
+            NavEntry(
+                "people:account-list",
+                _("Konton"),
+                _("Bjud in personer, godkänn konton från single sign-on och se inbjudningar som väntar."),
+                permissions.can_manage_accounts,
+                order=910,
+            )
+        )
+        from people.todo import register_todos
+
+        register_todos()

@@ -1,8 +1,14 @@
-"""Demo people: one per role, and one council representative per party (`vr-<party>`)."""
+"""Demo people: one per role, and one council representative per party (`vr-<party>`); the e-mail
+domains of the 17 parties for single sign-on, an invitation not yet used and an account from a first
+SSO login waiting for approval (the administrator's page Konton)."""
+
+from datetime import timedelta
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from people.models import Party, User
+from core.history import acting_as
+from people.models import EmailDomain, Party, User
 from people.roles import Role
 
 # username, first name, last name, title, party slug or None, roles
@@ -41,21 +47,38 @@ def _user(username, first, last, title, party, roles, password) -> User:
     created = user is None
     if created:
         user = User(username=username)
-    user.first_name, user.last_name, user.title, user.party = first, last, title, party
-    user.email = f"{username}@demo.dgr.invalid"
-    user.is_active = True
-    if created:
-        user.set_password(password)
-    user.save()
-    user.groups.set(Group.objects.filter(name__in=roles))
+    wanted = {
+        "first_name": first,
+        "last_name": last,
+        "title": title,
+        "party_id": party.pk if party else None,
+        "email": f"{username}@demo.dgr.invalid",
+        "is_active": True,
+    }
+    # Saved (and given a history row) only when something differs: a second `demo_data` changes nothing.
+    if created or any(getattr(user, field) != value for field, value in wanted.items()):
+        for field, value in wanted.items():
+            setattr(user, field, value)
+        if created:
+            user.set_password(password)
+        user.save()
+    groups = list(Group.objects.filter(name__in=roles))
+    if created or {g.pk for g in groups} != set(user.groups.values_list("pk", flat=True)):
+        user.groups.set(groups)
     return user
 
 
 def demo_admin(*, password: str) -> User:
-    user = _user("admin", "Ada", "Adminsson", "Systemförvaltare", None, [Role.ADMINISTRATOR], password)
-    if not (user.is_staff and user.is_superuser):
-        user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
+    """The demo's first administrator, made the way `createsuperuser` makes one: recorded as creating
+    itself, then acting for the rest of its own set-up (and, in `demo_data`, for all the demo data)."""
+    user = User.objects.filter(username="admin").first() or User.objects.create_superuser(
+        "admin", email="admin@demo.dgr.invalid", password=password
+    )
+    with acting_as(user, "demo data"):
+        user = _user("admin", "Ada", "Adminsson", "Systemförvaltare", None, [Role.ADMINISTRATOR], password)
+        if not (user.is_staff and user.is_superuser):
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
     return user
 
 
@@ -74,7 +97,49 @@ def load(*, password: str, stdout) -> None:
             [Role.COUNCIL_REPRESENTATIVE],
             password,
         )
+    _accounts_story(parties)
     stdout.write(f"  {len(DEMO_USERS) + len(REPRESENTATIVE_NAMES)} demoanvändare")
+
+
+# The parties' own mail domains: who signs in through SSO from them belongs to that party.
+DEMO_DOMAINS = {"region": "regionvarmland.se"} | {
+    slug: f"{slug}.se" for slug in REPRESENTATIVE_NAMES if slug != "region"
+}
+
+
+def _accounts_story(parties) -> None:
+    from people import services
+
+    admin = User.objects.get(username="admin")
+    for slug, domain in DEMO_DOMAINS.items():
+        EmailDomain.objects.get_or_create(domain=domain, defaults={"party": parties[slug]})
+    if not User.objects.filter(email="nils.nord@filipstad.se").exists():
+        invitation = services.person_invite(
+            acting_user=admin,
+            first_name="Nils",
+            last_name="Nord",
+            email="nils.nord@filipstad.se",
+            title="Näringslivsutvecklare",
+            party=parties["filipstad"],
+            roles=[Role.INITIATOR],
+        )
+        # Sent a week and a day ago: the page shows an expired link to send again.
+        sent = timezone.now() - timedelta(days=8)
+        invitation.created_at, invitation.expires_at = sent, sent + timedelta(days=7)
+        invitation.save(update_fields=["created_at", "expires_at"])
+    if not User.objects.filter(email="sanna.sol@sunne.se").exists():
+        person = User(
+            username="sanna.sol@sunne.se",
+            email="sanna.sol@sunne.se",
+            first_name="Sanna",
+            last_name="Sol",
+            party=parties["sunne"],
+            is_active=False,
+            awaiting_approval=True,
+        )
+        person.set_unusable_password()
+        person._change_reason = "single sign-on: väntar på godkännande"
+        person.save()
 
 
 def demo_logins() -> list[tuple[str, str]]:

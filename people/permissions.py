@@ -23,3 +23,8 @@ def reads_everything(user) -> bool:
     return user.is_authenticated and (
         is_administrator(user) or user.has_role(Role.SECRETARIAT, Role.FINANCE, Role.AUDITOR)
     )
+
+
+def can_manage_accounts(user) -> bool:
+    """Invite people, approve accounts made by single sign-on, and grant roles."""
+    return is_administrator(user)

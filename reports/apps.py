@@ -48,3 +48,7 @@ class ReportsConfig(AppConfig):
                 "initiatives/outcome_panel.html", outcome_selectors.outcome_panel_context, order=400
             ),
         )
+        # and the outcome reports' step on the same page's timeline
+        from initiatives.selectors import register_timeline_dates
+
+        register_timeline_dates(outcome_selectors.outcome_timeline_dates)

@@ -1,8 +1,10 @@
 """Demo data for the annual reports: outcome reports on the ledger's decided initiatives, an archived report.
 
 The accounting demo makes the fund DGR (2022–2025 closed, 2026 open) and Region Värmland's decisions for the
-four initiatives Värmlandsrådet supported in 2022. This demo finds those initiatives by their decisions (not
-by title) and reports on them through the real outcome services, as their initiators and the secretariat
+four initiatives Värmlandsrådet supported in 2022. This demo reports only on the demo's own initiatives (the
+titles of initiatives/demo.py's council story) that have decisions: an initiative a user has since taken to a
+decision in the running demo is theirs, and a later `demo_data` must not invent reports on it. It reports
+on them through the real outcome services, as their initiators and the secretariat
 would: approved progress reports for the years behind, one approved final report that completes the
 initiative that has had all its money (DECIDED → COMPLETED, done by the review service), and one progress
 report left for the secretariat to review (the most recently decided initiative's). The final balance report
@@ -16,7 +18,9 @@ from django.db.models import Min, Sum
 
 from accounting.models import Fund, VerificationLine
 from accounting.selectors import Figures, initiative_money_figures
+from core.seal import seal_pdf
 from initiatives import services as initiatives
+from initiatives.demo import COUNCIL_STORY
 from initiatives.models import Initiative, OutcomeKind, Status
 from initiatives.outcome_selectors import DueReport, outcome_schedule
 from people.models import User
@@ -81,7 +85,11 @@ def _submit(due: DueReport, reporter: User, *, final: bool):
 
 def _outcomes(secretariat: User, stdout) -> None:
     funded = list(
-        Initiative.objects.filter(status__in=[Status.DECIDED, Status.COMPLETED], decisions__isnull=False)
+        Initiative.objects.filter(
+            status__in=[Status.DECIDED, Status.COMPLETED],
+            decisions__isnull=False,
+            title__in=[title for title, _year, _what in COUNCIL_STORY],
+        )
         .annotate(first_decision=Min("decisions__decided_on"))
         .order_by("first_decision", "id")
     )
@@ -133,8 +141,9 @@ def load(*, password: str, stdout) -> None:
             fund=fund,
             year=closed.year,
             is_final=True,
-            render=lambda: render_balance_pdf(
-                selectors.balance_report(fund, closed.year), base_url="http://localhost/"
+            render=lambda: seal_pdf(  # sealed as the worker seals it (with the test certificate in make run)
+                render_balance_pdf(selectors.balance_report(fund, closed.year), base_url="http://localhost/"),
+                reason=f"Slutlig balansrapport {closed.year}",
             ),
             user=finance,
         )

@@ -3,18 +3,21 @@
 Region Värmland's balance report for a fund and a year comes from the closed year's snapshot
 (`accounting.YearBalance`, read as the ledger's own selectors read it: two queries for all the years);
 an open year's report is built from its lines and is marked preliminary. Change since last year =
-closing − previous closing, split into capital added, transfers between parts, disbursements,
+closing − previous closing (in the fund's first year: closing − founding capital, the *ingående
+kapital* booked on the opening date), split into capital added, transfers between parts, disbursements,
 repayments and corrections (reversals in the year, whose lines carry the event they reverse: the other
 columns are gross of them). A fixed number of queries, whatever the size of the journal.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from accounting.models import (
     Account,
@@ -23,11 +26,22 @@ from accounting.models import (
     FiscalYear,
     Fund,
     Kind,
+    Verification,
     VerificationLine,
     YearBalance,
 )
-from initiatives.models import AreaAlignment, Initiative
-from initiatives.outcome_selectors import co_financing_received, latest_approved_outcomes
+from accounting.selectors import Leverage, founding_capital, founding_reversal, leverage_by_initiative
+from initiatives.models import (
+    ActionArea,
+    AreaAlignment,
+    CoFinancing,
+    Initiative,
+    OutcomeIndicator,
+)
+from initiatives.models import OutcomeReport as InitiativeOutcome
+from initiatives.outcome_selectors import latest_approved_outcomes
+from people.models import Party
+from reports.models import FileFormat, PreparedReport, ReportArchive
 
 ZERO = Decimal("0.00")
 AVAILABLE, RESERVED = Account.Kind.AVAILABLE, Account.Kind.RESERVED
@@ -101,6 +115,27 @@ class ChartBar:
     height: int
     label_x: int
     label_y: int
+    label_lines: tuple[str, ...] = ()  # the label wrapped to the bar's slot, never cut
+
+
+LABEL_LINE_HEIGHT = 13  # px, for the labels' font-size 11
+LABEL_CHAR_WIDTH = 7  # px: a generous average width of a DejaVu Sans character at font-size 11
+
+
+def wrap_label(label: str, width: int) -> tuple[str, ...]:
+    """The label in lines of at most `width` px (estimated), broken between words and, for a word longer
+    than a line (Trafikförsörjningsprogrammet), inside it with a hyphen: a label is never cut off."""
+    per_line = max(width // LABEL_CHAR_WIDTH, 4)
+    lines: list[str] = []
+    for word in label.split():
+        while len(word) > per_line:
+            head, word = word[: per_line - 1] + "-", word[per_line - 1 :]
+            lines.append(head)
+        if lines and not lines[-1].endswith("-") and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return tuple(lines) or ("",)
 
 
 @dataclass(frozen=True)
@@ -133,9 +168,13 @@ class BalanceReport:
     decided_total: Decimal
     disbursed_total: Decimal  # everything disbursed up to the end of the year, net of repayments
     co_financing: Decimal  # actually received, from approved outcome reports
-    leverage: Decimal | None  # co-financing per krona disbursed from the fund
+    leverage: Decimal | None  # `accounting.selectors.Leverage`: co-financing per krona net from the fund
     balance_chart: Chart
     area_chart: Chart
+    # The fund's first year: `previous_closing` is then the founding capital (ingående kapital), booked on
+    # the opening date, and `change` what happened after it.
+    opens_with_founding_capital: bool = False
+    opened_on: date | None = None
 
     @property
     def difference(self) -> Decimal:
@@ -162,6 +201,7 @@ class _Lines:
 
     per_year: dict  # year pk -> (account kind, part, event) -> signed movement
     per_initiative: dict  # initiative pk -> event -> signed sum on reserved accounts, up to the year
+    repaid: dict  # initiative pk -> repaid up to the year (positive)
     corrections: dict  # (account kind, part, event) -> signed sum of the year's reversals
     disbursed_in_year: dict  # initiative pk -> disbursed in the year
 
@@ -186,7 +226,11 @@ def _lines(fund: Fund, fiscal_year: FiscalYear, years: list[FiscalYear]) -> _Lin
     per_initiative: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     corrections: dict = defaultdict(lambda: ZERO)
     disbursed_in_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    repaid: dict[int, Decimal] = defaultdict(lambda: ZERO)
     is_reversal = Case(
+        # A slip in the founding capital put right in the first year is not a correction of that year:
+        # neither the slip nor its reversal is in the opening (`founding_capital`).
+        When(founding_reversal(fund), then=Value(False)),
         When(verification__kind=Kind.REVERSAL, then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
@@ -194,6 +238,12 @@ def _lines(fund: Fund, fiscal_year: FiscalYear, years: list[FiscalYear]) -> _Lin
     rows = (
         VerificationLine.objects.filter(
             Q(verification__fund=fund, fiscal_year__year__lte=fiscal_year.year, account__kind=RESERVED)
+            | Q(
+                verification__fund=fund,
+                fiscal_year__year__lte=fiscal_year.year,
+                account__kind=AVAILABLE,
+                event=Kind.REPAYMENT,
+            )
             | Q(fiscal_year_id__in=opened)
             | Q(fiscal_year=fiscal_year, verification__kind=Kind.REVERSAL)
         )
@@ -213,7 +263,9 @@ def _lines(fund: Fund, fiscal_year: FiscalYear, years: list[FiscalYear]) -> _Lin
             per_initiative[r["initiative_id"]][event] += total
             if year_pk == fiscal_year.pk and event == Kind.DISBURSEMENT:
                 disbursed_in_year[r["initiative_id"]] += total
-    return _Lines(per_year, per_initiative, corrections, disbursed_in_year)
+        elif kind == AVAILABLE and event == Kind.REPAYMENT and r["initiative_id"]:
+            repaid[r["initiative_id"]] -= total  # a credit on available capital
+    return _Lines(per_year, per_initiative, repaid, corrections, disbursed_in_year)
 
 
 def _summed(per_year, years: list[FiscalYear]) -> dict[tuple[str, int, str], Decimal]:
@@ -268,19 +320,25 @@ def _change(gross: dict, corrections: dict) -> Change:
 def bar_chart(
     title: str, description: str, points: list[tuple[str, Decimal]], *, width=640, height=240
 ) -> Chart:
-    """Geometry for a hand-written SVG bar chart (templates/reports/_bar_chart.svg), same in page and PDF."""
-    top, bottom, left = 28, 40, 10
-    baseline = height - bottom
+    """Geometry for a hand-written SVG bar chart (templates/reports/_bar_chart.svg), same in page and PDF.
+    Labels are wrapped to their slot and the chart grows downwards to hold them all."""
+    top, left = 28, 10
     max_value = max((v for _label, v in points), default=ZERO)
     n = max(len(points), 1)
     slot = (width - 2 * left) // n
     bar_width = max(min(slot - 16, 90), 8)
+    wrapped = [wrap_label(label, slot - 6) for label, _value in points]
+    bottom = 12 + LABEL_LINE_HEIGHT * max((len(lines) for lines in wrapped), default=1)
+    height += max(bottom - 40, 0)
+    baseline = height - bottom
     bars = []
     for i, (label, value) in enumerate(points):
         h = int((value / max_value) * (baseline - top)) if max_value > 0 and value > 0 else 0
         x = left + i * slot + (slot - bar_width) // 2
         bars.append(
-            ChartBar(label, value, x, baseline - h, bar_width, h, x + bar_width // 2, baseline - h - 6)
+            ChartBar(
+                label, value, x, baseline - h, bar_width, h, x + bar_width // 2, baseline - h - 6, wrapped[i]
+            )
         )
     return Chart(title, description, tuple(bars), width, height, baseline, max_value)
 
@@ -294,7 +352,15 @@ def balance_report(fund: Fund, year: int, *, all_years: list[FiscalYear] | None 
     per_year = lines.per_year
     closing_sums = _summed(per_year, years)
     previous_sums = _summed(per_year, previous)
-    year_sums = per_year[fiscal_year.pk]
+    year_sums = defaultdict(lambda: ZERO, per_year[fiscal_year.pk])
+    opens_with_founding_capital = fiscal_year.year == fund.opened_on.year
+    if opens_with_founding_capital:
+        # The first year opens with the fund's founding capital (ingående kapital): that is where the
+        # fund started, not a change of the year. Capital added on any later day is still a change.
+        for part_id, amount in founding_capital(fund).items():
+            key = (AVAILABLE, part_id, Kind.CAPITAL)
+            previous_sums[key] -= amount  # available capital is a credit balance: signed negative
+            year_sums[key] += amount
     correction_sums = lines.corrections
 
     rows = []
@@ -323,9 +389,9 @@ def balance_report(fund: Fund, year: int, *, all_years: list[FiscalYear] | None 
     per_initiative = lines.per_initiative
     initiatives = {
         i.pk: i
-        for i in Initiative.objects.filter(pk__in=[pk for pk in per_initiative if pk])
-        .select_related("party")
-        .annotate(first_area=_first_area("name"))
+        for i in _with_group(
+            Initiative.objects.filter(pk__in=[pk for pk in per_initiative if pk]).select_related("party")
+        )
     }
     outstanding = []
     for pk, sums in per_initiative.items():
@@ -356,17 +422,15 @@ def balance_report(fund: Fund, year: int, *, all_years: list[FiscalYear] | None 
             d.maker_name,
             d.amount,
         )
-        for d in Decision.objects.filter(fund=fund, decided_on__year=year)
+        # The year's grants: a negative decision (avslag) grants and books nothing.
+        for d in Decision.objects.filter(fund=fund, decided_on__year=year, outcome="granted")
         .select_related("initiative__party")
         .order_by("decided_on", "id")
     ]
 
-    disbursed_total = sum((s[Kind.DISBURSEMENT] for s in per_initiative.values()), ZERO)
-    repaid_total = sum((_part_sums(closing_sums, p.pk)["repaid"] for p in parts), ZERO)
-    net_disbursed = disbursed_total - repaid_total
-    funded_ids = [pk for pk, s in per_initiative.items() if s[Kind.DISBURSEMENT] > 0]
-    co_financing = sum(co_financing_received(funded_ids, year).values(), ZERO)
-    leverage = (co_financing / net_disbursed).quantize(Decimal("0.01")) if net_disbursed > 0 else None
+    _per, leverage = leverage_by_initiative(
+        {pk: (s[Kind.DISBURSEMENT], lines.repaid[pk]) for pk, s in per_initiative.items() if pk}, year=year
+    )
 
     return BalanceReport(
         fund_name=fund.name,
@@ -384,11 +448,13 @@ def balance_report(fund: Fund, year: int, *, all_years: list[FiscalYear] | None 
         outstanding=tuple(outstanding),
         decisions=tuple(decisions),
         decided_total=sum((d.amount for d in decisions), ZERO),
-        disbursed_total=net_disbursed,
-        co_financing=co_financing,
-        leverage=leverage,
+        disbursed_total=leverage.net_from_fund,
+        co_financing=leverage.co_financing,
+        leverage=leverage.ratio,
         balance_chart=_balance_chart(per_year, years),
         area_chart=_area_chart(lines.disbursed_in_year, initiatives),
+        opens_with_founding_capital=opens_with_founding_capital,
+        opened_on=fund.opened_on,
     )
 
 
@@ -414,16 +480,42 @@ def _first_area(field: str) -> Subquery:
     )
 
 
+# Groups after Värmlandsstrategin's action areas (in their order): initiatives that start from
+# Trafikförsörjningsprogrammet alone (the agreement's second ground), then those with neither.
+TRANSPORT_ORDER, NO_AREA_ORDER = (10000, 0), (10001, 0)
+
+
+def _group(initiative: Initiative) -> tuple[str, tuple]:
+    """The report group of an initiative annotated with `_first_area`: its first aligned action area, else
+    Trafikförsörjningsprogrammet if it starts from the transport plan, else none."""
+    if initiative.first_area is not None:
+        return initiative.first_area, (initiative.first_area_order, initiative.first_area_id)
+    if initiative.transport_plan:
+        return _("Trafikförsörjningsprogrammet"), TRANSPORT_ORDER
+    return _("Utan insatsområde"), NO_AREA_ORDER
+
+
+def _with_group(queryset):
+    return queryset.annotate(
+        first_area=_first_area("name"), first_area_order=_first_area("order"), first_area_id=_first_area("id")
+    )
+
+
 def _area_chart(disbursed_in_year: dict[int, Decimal], initiatives: dict[int, Initiative]) -> Chart:
-    """Disbursed in the year per action area; an initiative counts under its first aligned area."""
-    per_area: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    """Disbursed in the year per group (`_group`): an initiative counts under its first aligned area."""
+    per_area: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     for pk, amount in disbursed_in_year.items():
-        area = initiatives[pk].first_area if pk in initiatives else None
-        per_area[area or _("Utan insatsområde")] += amount
+        name, order = (
+            _group(initiatives[pk]) if pk in initiatives else (_("Utan insatsområde"), NO_AREA_ORDER)
+        )
+        per_area[(order, name)] += amount
     return bar_chart(
         _("Utbetalt under året per insatsområde"),
-        _("Stapeldiagram: utbetalningar under året per insatsområde i Värmlandsstrategin, i kronor."),
-        sorted(per_area.items()),
+        _(
+            "Stapeldiagram: utbetalningar under året per insatsområde i Värmlandsstrategin och för "
+            "Trafikförsörjningsprogrammet, i kronor."
+        ),
+        [(name, amount) for (_order, name), amount in sorted(per_area.items())],
     )
 
 
@@ -432,6 +524,9 @@ def _area_chart(disbursed_in_year: dict[int, Decimal], initiatives: dict[int, In
 
 @dataclass(frozen=True)
 class OutcomeRow:
+    """One financed initiative. Its money reconciles: granted = disbursed + released + remaining; repaid
+    is what came back of the disbursed (it is in none of the three)."""
+
     registration_number: str
     title: str
     party: str
@@ -443,6 +538,9 @@ class OutcomeRow:
     summary: str
     outcome_status: str
     indicators: tuple = ()
+    released: Decimal = ZERO
+    repaid: Decimal = ZERO
+    leverage: Leverage = field(default_factory=Leverage)
 
 
 @dataclass(frozen=True)
@@ -452,6 +550,9 @@ class OutcomeArea:
     granted: Decimal
     disbursed: Decimal
     remaining: Decimal
+    released: Decimal = ZERO
+    repaid: Decimal = ZERO
+    leverage: Leverage = field(default_factory=Leverage)
 
 
 @dataclass(frozen=True)
@@ -467,67 +568,79 @@ class OutcomeReport:
     disbursed: Decimal
     remaining: Decimal
     area_chart: Chart
+    released: Decimal = ZERO
+    repaid: Decimal = ZERO
+    # The same figure as the balance report's for the year.
+    leverage: Leverage = field(default_factory=Leverage)
+
+
+_MONEY = ("granted", "disbursed", "released", "remaining", "repaid")
+
+
+def _sums(items) -> dict[str, Decimal]:
+    return {name: sum((getattr(i, name) for i in items), ZERO) for name in _MONEY}
 
 
 def outcome_report(fund: Fund, year: int) -> OutcomeReport:
     """Per initiative the fund financed (a commitment up to the end of the year): status, money (granted,
-    disbursed, remaining) and its latest outcome, grouped by its first action area."""
+    disbursed, released, remaining — which add up — and repaid), its leverage and its latest outcome,
+    grouped by its first action area (or Trafikförsörjningsprogrammet). Area and report totals are the
+    sums of their rows. A fixed number of queries."""
     fiscal_year, _years_list = _years(fund, year)
     money: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    repaid: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for r in (
         VerificationLine.objects.filter(
-            verification__fund=fund, fiscal_year__year__lte=year, account__kind=RESERVED
+            Q(account__kind=RESERVED) | Q(account__kind=AVAILABLE, event=Kind.REPAYMENT),
+            verification__fund=fund,
+            fiscal_year__year__lte=year,
+            initiative__isnull=False,
         )
-        .values("initiative_id", "event")
+        .values("initiative_id", "account__kind", "event")
         .annotate(total=Sum("amount"))
+        .order_by()
     ):
-        money[r["initiative_id"]][r["event"]] += r["total"]
-    initiatives = list(
-        Initiative.objects.filter(pk__in=[pk for pk in money if pk])
-        .select_related("party")
-        .annotate(
-            first_area=_first_area("name"),
-            first_area_order=_first_area("order"),
-            first_area_id=_first_area("id"),
-        )
+        if r["account__kind"] == RESERVED:
+            money[r["initiative_id"]][r["event"]] += r["total"]
+        else:
+            repaid[r["initiative_id"]] -= r["total"]  # a credit on available capital
+    initiatives = list(_with_group(Initiative.objects.filter(pk__in=list(money)).select_related("party")))
+    leverage, _total = leverage_by_initiative(
+        {pk: (money[pk][Kind.DISBURSEMENT], repaid[pk]) for pk in money}, year=year
     )
-    areas: dict[int, str] = {}
-    order: dict[str, tuple] = {}
-    for i in initiatives:
-        if i.first_area is not None:
-            areas[i.pk] = i.first_area
-            order[i.first_area] = (i.first_area_order, i.first_area_id)
     outcomes = _latest_outcomes(initiatives, year)
-    grouped: dict[str, list[OutcomeRow]] = defaultdict(list)
+    grouped: dict[tuple, list[OutcomeRow]] = defaultdict(list)
     for i in initiatives:
         sums = money[i.pk]
-        granted = -sums[Kind.COMMITMENT]
         outcome = outcomes.get(i.pk, {})
-        grouped[areas.get(i.pk, _("Utan insatsområde"))].append(
+        name, order = _group(i)
+        grouped[(order, name)].append(
             OutcomeRow(
                 i.registration_number,
                 i.title,
                 i.party.name,
                 i.get_status_display(),
                 i.status_tag,
-                granted,
-                sums[Kind.DISBURSEMENT],
-                -sum(sums.values(), ZERO),
-                outcome.get("summary") or i.summary,
-                outcome.get("status", ""),
-                tuple(outcome.get("indicators", ())),
+                granted=-sums[Kind.COMMITMENT],
+                disbursed=sums[Kind.DISBURSEMENT],
+                remaining=-sum(sums.values(), ZERO),
+                summary=outcome.get("summary") or i.summary,
+                outcome_status=outcome.get("status", ""),
+                indicators=tuple(outcome.get("indicators", ())),
+                released=sums[Kind.RELEASE],
+                repaid=repaid[i.pk],
+                leverage=leverage[i.pk],
             )
         )
     result = []
-    for name in sorted(grouped, key=lambda n: order.get(n, (9999, 0))):
-        rows = sorted(grouped[name], key=lambda r: r.registration_number)
+    for order, name in sorted(grouped):
+        rows = sorted(grouped[(order, name)], key=lambda r: r.registration_number)
         result.append(
             OutcomeArea(
                 name,
                 tuple(rows),
-                sum((r.granted for r in rows), ZERO),
-                sum((r.disbursed for r in rows), ZERO),
-                sum((r.remaining for r in rows), ZERO),
+                leverage=sum((r.leverage for r in rows if r.disbursed > 0), Leverage()),
+                **_sums(rows),
             )
         )
     return OutcomeReport(
@@ -538,17 +651,169 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
         is_final=not fiscal_year.is_open,
         closed_at=fiscal_year.closed_at,
         areas=tuple(result),
-        granted=sum((a.granted for a in result), ZERO),
-        disbursed=sum((a.disbursed for a in result), ZERO),
-        remaining=sum((a.remaining for a in result), ZERO),
         area_chart=bar_chart(
             _("Utbetalt hittills per insatsområde"),
             _("Stapeldiagram: utbetalt till finansierade initiativ per insatsområde, i kronor."),
             [(a.name, a.disbursed) for a in result],
         ),
+        leverage=sum((a.leverage for a in result), Leverage()),
+        **_sums(result),
     )
 
 
 def _latest_outcomes(initiatives, year: int) -> dict[int, dict]:
     """The latest approved outcome report per initiative up to the year (outcome reporting in initiatives)."""
     return latest_approved_outcomes(initiatives, year)
+
+
+# --- Preliminary PDFs prepared by a worker ----------------------------------------------------------
+
+# Every model whose rows a report shows, beside the journal: a change to any of them (each leaves a history
+# row) makes a prepared preliminary PDF stale. Global maxima, not per fund: cheap (one index lookup each)
+# and on the safe side — a change elsewhere only means the PDF is prepared once more.
+_VERSIONED = (
+    Fund,
+    CapitalPart,
+    FiscalYear,
+    Decision,
+    Initiative,
+    AreaAlignment,
+    ActionArea,
+    CoFinancing,
+    InitiativeOutcome,
+    OutcomeIndicator,
+    Party,
+)
+
+
+def _data_version_cte() -> sql.Composed:
+    """`version(data_version)`: the fingerprint of what a report of the fund and year reads — the last
+    verification id and the number of verifications of the fund up to the year (the journal is
+    append-only, so both change with every posting and reversal) and the last history row of every model
+    in `_VERSIONED` — hashed in SQL so that the page reads it with the prepared file in one query."""
+    histories = [
+        sql.SQL("coalesce((SELECT max(history_id) FROM {}), 0)").format(
+            sql.Identifier(m.history.model._meta.db_table)
+        )
+        for m in _VERSIONED
+    ]
+    return sql.SQL(
+        "version AS (SELECT encode(sha256(convert_to(concat_ws(':', %(fund)s, %(year)s,"
+        " coalesce(max(v.id), 0), count(v.id), {histories}), 'UTF8')), 'hex') AS data_version"
+        " FROM {verification} v JOIN {fiscal_year} y ON y.id = v.fiscal_year_id"
+        " WHERE v.fund_id = %(fund)s AND y.year <= %(year)s)"
+    ).format(
+        histories=sql.SQL(", ").join(histories),
+        verification=sql.Identifier(Verification._meta.db_table),
+        fiscal_year=sql.Identifier(FiscalYear._meta.db_table),
+    )
+
+
+def report_data_version(*, fund: Fund, year: int) -> str:
+    """The data version of a report of the fund and year (see `_data_version_cte`); one query."""
+    query = sql.SQL("WITH {} SELECT data_version FROM version").format(_data_version_cte())
+    with connection.cursor() as cursor:
+        cursor.execute(query, {"fund": fund.pk, "year": year})
+        return cursor.fetchone()[0]
+
+
+def _prepare_lock_prefix(*, kind: str, fmt: str, fund: Fund, year: int) -> str:
+    return f"report-prepare:{kind}:{fmt}:{fund.pk}:{year}:"
+
+
+def prepare_lock(*, kind: str, fmt: str, fund: Fund, year: int, data_version: str) -> str:
+    """The queueing lock of a prepared file's job: one job per report, format and data version; a second
+    request while it waits joins it."""
+    return _prepare_lock_prefix(kind=kind, fmt=fmt, fund=fund, year=year) + data_version[:16]
+
+
+@dataclass(frozen=True)
+class PreparedState:
+    """What a report's page says about one of its prepared files (the PDF, the Excel or the CSV)."""
+
+    data_version: str
+    prepared_id: int | None  # the PreparedReport ready for the current data version
+    prepared_at: object  # its time
+    pending: bool  # a job prepares it now (or waits to)
+    failed: bool  # the last job for the current data version failed
+
+
+@dataclass(frozen=True)
+class ArchivedReport:
+    """The final report's archived PDF as its page names it (the file itself is not read)."""
+
+    pk: int
+    created_at: object
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What a report's page says about its files: each format's prepared file, the archived final PDF and
+    whether the final report's issue job waits or runs."""
+
+    states: dict[str, PreparedState]
+    archived: ArchivedReport | None
+    issue_pending: bool
+
+
+def report_files(*, kind: str, fund: Fund, year: int) -> ReportFiles:
+    """Every format's prepared file of the current data version and its job's state, the archived final
+    report and its issue job, in one query (a report page's budget is 12 queries)."""
+    from reports.services import report_issue_lock
+
+    formats = list(FileFormat.values)
+    query = sql.SQL(
+        "WITH {version} SELECT f.format, version.data_version, p.id, p.created_at,"
+        " (SELECT array_agg(DISTINCT j.status::text) FROM procrastinate_jobs j"
+        "   WHERE j.task_name = %(task)s AND j.queueing_lock ="
+        "   %(lock)s || f.format || %(lock_tail)s || left(version.data_version, 16)),"
+        " a.id, a.created_at, a.sha256,"
+        " EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.queueing_lock = %(issue_lock)s"
+        "   AND j.status IN ('todo', 'doing'))"
+        " FROM version CROSS JOIN unnest(%(formats)s::text[]) AS f(format)"
+        " LEFT JOIN {prepared} p ON p.kind = %(kind)s AND p.format = f.format AND p.fund_id = %(fund)s"
+        " AND p.year = %(year)s AND p.data_version = version.data_version"
+        " LEFT JOIN LATERAL (SELECT id, created_at, sha256 FROM {archive} WHERE kind = %(kind)s"
+        "   AND fund_id = %(fund)s AND year = %(year)s AND is_final ORDER BY id LIMIT 1) a ON true"
+    ).format(
+        version=_data_version_cte(),
+        prepared=sql.Identifier(PreparedReport._meta.db_table),
+        archive=sql.Identifier(ReportArchive._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            query,
+            {
+                "fund": fund.pk,
+                "year": year,
+                "kind": kind,
+                "formats": formats,
+                "task": "reports.report_prepare_preliminary",
+                "lock": f"report-prepare:{kind}:",  # prepare_lock's parts, the format between them
+                "lock_tail": f":{fund.pk}:{year}:",
+                "issue_lock": report_issue_lock(kind=kind, fund=fund, year=year),
+            },
+        )
+        rows = cursor.fetchall()
+    states = {}
+    archived, issue_pending = None, False
+    for fmt, data_version, prepared_id, prepared_at, statuses, archive_id, archived_at, sha, issuing in rows:
+        statuses = set(statuses or ())
+        pending = prepared_id is None and bool(statuses & {"todo", "doing"})
+        failed = prepared_id is None and not pending and "failed" in statuses
+        states[fmt] = PreparedState(data_version, prepared_id, prepared_at, pending=pending, failed=failed)
+        if archive_id is not None:
+            archived = ArchivedReport(archive_id, archived_at, sha)
+        issue_pending = issuing
+    return ReportFiles(states, archived, issue_pending)
+
+
+def prepared_report_states(*, kind: str, fund: Fund, year: int) -> dict[str, PreparedState]:
+    """Every format's prepared file of the current data version, and its job's state, in one query."""
+    return report_files(kind=kind, fund=fund, year=year).states
+
+
+def prepared_report_state(*, kind: str, fund: Fund, year: int, fmt: str = FileFormat.PDF) -> PreparedState:
+    """One format's prepared file and its job's state (see `prepared_report_states`)."""
+    return prepared_report_states(kind=kind, fund=fund, year=year)[fmt]

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -8,6 +10,7 @@ from initiatives.reference import ensure_action_areas
 from people.reference import ensure_parties, ensure_roles
 from people.roles import Role
 from tests.factories import UserFactory, party
+from tests.smtp import smtp  # noqa: F401 - a real SMTP server, for the tests of mail
 
 
 @pytest.fixture(autouse=True)
@@ -84,15 +87,90 @@ def representative(db, karlstad):
     return UserFactory(username="vr-karlstad", party=karlstad, roles=[Role.COUNCIL_REPRESENTATIVE])
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database may be truncated: pytest-django empties it with TRUNCATE after every test with
-    real commits, which the ledger's append-only tables otherwise refuse (accounting migration 0002).
-    Set as a database default, so every connection (threads, the live server) has it; no production
-    database ever has `dgr.allow_truncate`."""
+@pytest.fixture
+def owner_connection(transactional_db):
+    """A second connection to the test database as the owner role, in autocommit. The owner owns the
+    tables, so what refuses it is a trigger, not a missing privilege: tests of the triggers use it (the
+    app role's connection is refused earlier, for lack of privileges)."""
+    import psycopg
     from django.db import connection
 
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        name = connection.settings_dict["NAME"]
-        cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(name)} SET dgr.allow_truncate = 'on'")
-        cursor.execute("SET dgr.allow_truncate = 'on'")
+    params = connection.get_connection_params()
+    owner = settings.DATABASE_OWNER_CREDENTIALS
+    conninfo = psycopg.conninfo.make_conninfo(
+        dbname=params["dbname"],
+        user=owner["USER"],
+        password=owner["PASSWORD"] or None,
+        host=owner["HOST"] or params.get("host"),
+        port=owner["PORT"] or params.get("port"),
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is created and migrated by the owner role, as production's is (core/dbroles.py);
+    `django_db_setup` below hands the connection to the app role for the tests themselves."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict.update(settings.DATABASE_OWNER_CREDENTIALS)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Tests run as the app role, which owns nothing: what the tests prove of the database's guarantees
+    holds against the app itself. pytest-django drops the test database as the owner afterwards.
+
+    pytest-django empties tables after every test with real commits; core's `flush` command does that
+    as the owner with the ledger's TRUNCATE switch, which only these settings allow."""
+    from django.db import connection
+
+    owner = dict(settings.DATABASE_OWNER_CREDENTIALS)
+    app = _app_credentials()
+    connection.close()
+    connection.settings_dict.update(app)
+    yield
+    connection.close()
+    connection.settings_dict.update(owner)
+
+
+def _app_credentials() -> dict:
+    import dj_database_url
+
+    parsed = dj_database_url.parse(settings.DATABASE_URL)
+    return {key: parsed[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+
+
+@pytest.fixture
+def run_jobs(transactional_db, settings):
+    """A real Procrastinate worker, on connections of its own to the test database, run until the queue
+    is empty: every job the committed changes queued runs, and mail is delivered through EMAIL_BACKEND
+    (locmem in tests, so it lands in django.core.mail.outbox). Call it after the changes; it returns the
+    mail this run sent."""
+    from django.core import mail
+    from procrastinate.contrib.django import app
+
+    settings.DGR_MAIL_RETRY_SECONDS = 0
+
+    def work(options, failures):
+        try:
+            with app.replace_connector(app.connector.get_worker_connector()):
+                app.run_worker(wait=False, listen_notify=False, install_signal_handlers=False, **options)
+        except BaseException as exc:  # raised again in the test's thread
+            failures.append(exc)
+
+    def run(**options):
+        mail.outbox = []
+        # In a thread of its own: the worker runs an event loop, and the test's thread may have one
+        # already (Playwright's sync API in browser tests).
+        failures = []
+        thread = threading.Thread(target=work, args=(options, failures))
+        thread.start()
+        thread.join(timeout=300)
+        if failures:
+            raise failures[0]
+        return mail.outbox
+
+    return run

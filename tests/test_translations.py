@@ -4,7 +4,18 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "people", "initiatives", "council", "accounting", "reports", "dgr"]
+APPS = [
+    "core",
+    "people",
+    "initiatives",
+    "council",
+    "accounting",
+    "imports",
+    "reports",
+    "public_record",
+    "archive",
+    "dgr",
+]
 
 
 def _entries():

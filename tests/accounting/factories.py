@@ -15,6 +15,7 @@ from initiatives.models import Initiative, Status
 from initiatives.services import initiative_transition
 from people.models import Party, User
 from people.roles import Role
+from tests.council.factories import agreement_in_force
 from tests.factories import UserFactory
 
 PARTS = [
@@ -29,6 +30,8 @@ PATH_TO_PROPOSED = [Status.SUBMITTED, Status.PREPARED, Status.PROPOSED]
 
 
 def make_fund(user, *, slug="dgr", opened_on=date(2026, 1, 1)) -> Fund:
+    """A fund like DGR's, under an agreement in force (all 17 adoptions): decisions need it."""
+    agreement_in_force()
     return services.fund_create(
         slug=slug, name=f"De gemensamma resurserna ({slug})", opened_on=opened_on, parts=PARTS, user=user
     )
@@ -38,7 +41,9 @@ def consensus_position(
     *, initiative: Initiative, supported_amount="300000000.00", meeting_day=date(2026, 1, 15)
 ) -> Position:
     """Värmlandsrådet takes its position on a PROPOSED initiative at a meeting of its own, every party
-    present and supporting: the council's own services make the Position (and move it to SUPPORTED)."""
+    present and supporting: the council's own services make the Position (and move it to SUPPORTED).
+    The agreement is put in force too (all 17 adoptions): Region Värmland's decision needs it."""
+    agreement_in_force()
     secretariat = User.objects.filter(username="ledger-tests-vrag").first() or UserFactory(
         username="ledger-tests-vrag", party=Party.objects.get(slug="region"), roles=[Role.SECRETARIAT]
     )
@@ -93,7 +98,7 @@ def decide(*, fund, initiative, user, amount="5000000.00", decided_on=date(2026,
         initiative=initiative,
         maker_kind="board",
         maker_name="Regionstyrelsen",
-        delegation_point="3.2",
+        delegation_point=None,
         decided_on=decided_on,
         reference="RS 2026/1 § 7",
         amount=Decimal(amount),

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
@@ -25,7 +26,7 @@ def _fund_with(finance, amount="10000000.00"):
     return fund, part
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "statement",
     [
@@ -35,31 +36,31 @@ def _fund_with(finance, amount="10000000.00"):
         "DELETE FROM accounting_verification",
     ],
 )
-def test_the_journal_refuses_update_delete_and_truncate(finance, statement):
+def test_the_journal_refuses_update_and_delete_to_the_app_and_the_owner(finance, owner_connection, statement):
     _fund_with(finance)
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        # The test database allows TRUNCATE for pytest-django's flush; production sessions never do.
-        cursor.execute("SET LOCAL dgr.allow_truncate = 'off'")
+    # The app's role has no UPDATE or DELETE on the journal at all (core/dbroles.py) …
+    with pytest.raises(DatabaseError, match="permission denied"), connection.cursor() as cursor:
         cursor.execute(statement)
+    # … and the trigger refuses even the role that owns the table.
+    with pytest.raises(psycopg.Error, match="append-only"):
+        owner_connection.execute(statement)
+    assert Verification.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "table", ["accounting_verificationline", "accounting_verification", "accounting_commitment"]
 )
-def test_the_journal_refuses_truncate_unless_the_session_allows_it(finance, table):
+def test_the_journal_refuses_truncate_to_the_app_and_to_the_owner_without_the_test_switch(
+    finance, owner_connection, table
+):
     _fund_with(finance)
-    with (
-        pytest.raises(DatabaseError, match="TRUNCATE refused"),
-        transaction.atomic(),
-        connection.cursor() as c,
-    ):
-        c.execute("SET LOCAL dgr.allow_truncate = 'off'")
+    with pytest.raises(DatabaseError, match="permission denied"), connection.cursor() as c:
+        # The switch that lets the test suite's flush empty the tables does nothing for the app's role.
+        c.execute("SET dgr.allow_truncate = 'on'")
         c.execute(f"TRUNCATE {table} CASCADE")
+    with pytest.raises(psycopg.Error, match="TRUNCATE refused"):
+        owner_connection.execute(f"TRUNCATE {table} CASCADE")
     assert Verification.objects.count() == 1
 
 

@@ -421,3 +421,95 @@ def test_reversing_capital_already_committed_is_refused(decision, parts, finance
         services.verification_reverse(
             verification=capital, booking_date=date(2026, 3, 2), text="x", user=finance
         )
+
+
+def test_no_new_money_goes_to_a_completed_initiative_but_releases_and_repayments_still_do(
+    commitment, decision, initiative, parts, finance
+):
+    from initiatives.services import initiative_transition
+
+    services.disbursement_record(
+        commitment=commitment, amount=D("500000.00"), booking_date=date(2026, 4, 1), text="Ut", user=finance
+    )
+    initiative_transition(initiative=initiative, to=Status.COMPLETED, user=finance, reason="slutrapport")
+    posted = Verification.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.disbursement_record(
+            commitment=commitment, amount=D("1.00"), booking_date=date(2026, 5, 1), text="x", user=finance
+        )
+    assert error.value.code == "initiative_not_running"
+    assert "”Avslutat”" in error.value.messages[0]
+    with pytest.raises(ValidationError, match="inga nya pengar"):
+        services.commitment_create(
+            decision=decision,
+            shares=[services.Share(parts[1], D("1.00"))],
+            booking_date=date(2026, 5, 1),
+            text="x",
+            user=finance,
+        )
+    assert Verification.objects.count() == posted
+    services.repayment_record(
+        commitment=commitment, amount=D("100.00"), booking_date=date(2026, 5, 2), text="Åter", user=finance
+    )
+    services.commitment_release(
+        commitment=commitment, amount=D("1500000.00"), booking_date=date(2026, 5, 3), text="Fri", user=finance
+    )
+    assert services.commitment_figures(commitment)["remaining"] == D("0.00")
+
+
+def test_every_money_service_refuses_an_amount_above_the_funds_limit(commitment, decision, parts, finance):
+    fund = decision.fund
+    services.fund_amount_limit_set(fund=fund, amount_limit=D("1000.00"), user=finance)
+    fund.refresh_from_db()
+    commitment.fund.amount_limit = fund.amount_limit
+    decision.fund.amount_limit = fund.amount_limit
+    parts[0].fund.amount_limit = fund.amount_limit
+    parts[1].fund.amount_limit = fund.amount_limit
+    over = D("1000.01")
+    day = {"booking_date": date(2026, 5, 1), "text": "x", "user": finance}
+    attempts = [
+        lambda: services.capital_add(capital_part=parts[0], amount=over, **day),
+        lambda: services.capital_transfer(from_part=parts[0], to_part=parts[1], amount=over, **day),
+        lambda: services.commitment_create(decision=decision, shares=[services.Share(parts[0], over)], **day),
+        lambda: services.disbursement_record(commitment=commitment, amount=over, **day),
+        lambda: services.commitment_release(commitment=commitment, amount=over, **day),
+        lambda: services.repayment_record(commitment=commitment, amount=over, **day),
+    ]
+    posted = Verification.objects.count()
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as error:
+            attempt()
+        assert error.value.error_dict["amount"][0].code == "over_amount_limit"
+        assert "större än fondens beloppsgräns 1\u00a0000,00\u00a0kr" in error.value.message_dict["amount"][0]
+    assert Verification.objects.count() == posted
+    # At the limit is allowed.
+    services.disbursement_record(commitment=commitment, amount=D("1000.00"), **day)
+
+
+def test_a_decision_above_the_funds_limit_is_refused(funded, karlstad, initiator, finance):
+    initiative = supported_initiative(party=karlstad, user=initiator, supported_amount="900000000.00")
+    with pytest.raises(ValidationError) as error:
+        decide(fund=funded, initiative=initiative, user=finance, amount="500000000.01")
+    assert error.value.error_dict["amount"][0].code == "over_amount_limit"
+    initiative.refresh_from_db()
+    assert initiative.status == Status.SUPPORTED
+
+
+def test_the_amount_limit_is_set_only_by_finance_or_administrators(fund, secretariat, auditor, administrator):
+    for reader in (secretariat, auditor):
+        with pytest.raises(PermissionDenied):
+            services.fund_amount_limit_set(fund=fund, amount_limit=D("1.00"), user=reader)
+    services.fund_amount_limit_set(fund=fund, amount_limit=D("2.00"), user=administrator)
+    fund.refresh_from_db()
+    assert fund.amount_limit == D("2.00")
+
+
+def test_a_replay_of_a_posting_with_another_amount_is_refused_and_posts_nothing(funded, parts, finance):
+    key = uuid.uuid4()
+    kwargs = {"capital_part": parts[0], "booking_date": date(2026, 2, 1), "text": "Kapital", "user": finance}
+    first = services.capital_add(amount=D("100.00"), idempotency_key=key, **kwargs)
+    with pytest.raises(ValidationError) as error:
+        services.capital_add(amount=D("1000.00"), idempotency_key=key, **kwargs)
+    assert error.value.code == "key_used_for_another_request"
+    assert services.capital_add(amount=D("100.00"), idempotency_key=key, **kwargs) == first
+    assert Verification.objects.filter(idempotency_key=key).count() == 1

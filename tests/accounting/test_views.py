@@ -77,14 +77,24 @@ def test_capital_form_refuses_bad_amounts_next_to_the_field(client, funded, fina
 
 def test_decision_form_records_the_decision_and_moves_the_initiative(client, funded, finance, initiative):
     client.force_login(finance)
+    point = services.delegation_point_add(
+        code="3.2.1",
+        description="Medel ur DGR",
+        maker_kind="delegate",
+        maker_name="Regiondirektören",
+        amount_limit=Decimal("5000000.00"),
+        valid_from=date(2022, 1, 1),
+        user=finance,
+    )
     url = reverse("accounting:decision-create", args=[initiative.pk])
     response = client.post(
         url,
         {
             "fund": funded.pk,
+            "outcome": "granted",
             "maker_kind": "delegate",
             "maker_name": "Regiondirektören",
-            "delegation_point": "3.2.1",
+            "delegation_point": point.pk,
             "decided_on": "2026-03-01",
             "reference": "RD 2026/9",
             "amount": "3 000 000",
@@ -286,7 +296,7 @@ def test_decision_document_must_be_a_pdf(client, funded, finance, initiative, se
         "idempotency_key": _key(client.get(url)),
     }
     response = client.post(url, {**data, "document": SimpleUploadedFile("beslut.pdf", b"not really a pdf")})
-    assert "ska vara en PDF-fil" in response.content.decode()
+    assert "Filen börjar inte som en PDF-fil." in response.content.decode()
     assert not Decision.objects.exists()
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     client.post(
@@ -388,3 +398,237 @@ def test_registration_numbers_are_read_as_people_type_them(text, number):
     from initiatives.models import parse_registration_number
 
     assert parse_registration_number(text) == number
+
+
+# --- one-time keys, amount limits and busy locks (issue 17) ---------------------------------------
+
+
+def _decision_form(key, **changes):
+    return {
+        "fund": changes.pop("fund"),
+        "maker_kind": "board",
+        "maker_name": "Regionstyrelsen",
+        "decided_on": "2026-03-01",
+        "reference": "RS 2026/10",
+        "amount": "100 000",
+        "idempotency_key": key,
+        **changes,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_posts_of_one_decision_form_record_one_decision_and_all_get_it(
+    client, funded, finance, initiative
+):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+    from django.test import Client
+
+    client.force_login(finance)
+    url = reverse("accounting:decision-create", args=[initiative.pk])
+    data = _decision_form(_key(client.get(url)), fund=funded.pk)
+    clients = []
+    for _i in range(10):
+        browser = Client()
+        browser.force_login(finance)
+        clients.append(browser)
+    start = threading.Barrier(10)
+
+    def post(browser):
+        start.wait()
+        try:
+            response = browser.post(url, data)
+            return response.status_code, response.get("Location")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(post, clients))
+    decision = Decision.objects.get()
+    assert outcomes == [(302, reverse("accounting:decision-detail", args=[decision.pk]))] * 10
+    assert decision.history.count() == 1
+    initiative.refresh_from_db()
+    assert initiative.status == Status.DECIDED
+
+
+def test_a_decision_form_sent_again_with_other_content_is_refused_and_records_nothing(
+    client, funded, finance, initiative
+):
+    client.force_login(finance)
+    url = reverse("accounting:decision-create", args=[initiative.pk])
+    key = _key(client.get(url))
+    assert client.post(url, _decision_form(key, fund=funded.pk)).status_code == 302
+    again = client.post(url, _decision_form(key, fund=funded.pk, amount="200 000"))
+    assert again.status_code == 200
+    assert "redan skickats in en gång med andra uppgifter" in again.content.decode()
+    assert Decision.objects.get().amount == D("100000.00")
+    # The page offers a fresh key, so a deliberate new request can be sent after looking again.
+    assert _key(again) != key
+
+
+def test_a_capital_form_sent_again_with_another_amount_is_refused(client, funded, finance, parts):
+    client.force_login(finance)
+    url = reverse("accounting:capital-add", args=[funded.slug])
+    data = {
+        "capital_part": parts[0].pk,
+        "amount": "1 000",
+        "booking_date": "2026-05-04",
+        "text": "Tillskott",
+        "idempotency_key": _key(client.get(url)),
+    }
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "amount": "10 000"})
+    assert "redan skickats in en gång med andra uppgifter" in response.content.decode()
+    assert Verification.objects.filter(text="Tillskott").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("１２３", "siffrorna 0–9"),
+        ("١٢٣", "siffrorna 0–9"),
+        ("1.000", "punkt används inte"),
+        ("1 000 000 000 000", "större än fondens beloppsgräns 500\u00a0000\u00a0000,00\u00a0kr"),
+        ("9 999 999 999 999,99", "beloppsgräns"),
+    ],
+)
+def test_capital_form_refuses_foreign_digits_points_and_amounts_above_the_limit(
+    client, funded, finance, parts, amount, message
+):
+    client.force_login(finance)
+    url = reverse("accounting:capital-add", args=[funded.slug])
+    response = client.post(
+        url,
+        {
+            "capital_part": parts[0].pk,
+            "amount": amount,
+            "booking_date": "2026-05-04",
+            "text": "x",
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Verification.objects.count() == 3
+
+
+def test_finance_changes_the_amount_limit_with_history(client, funded, finance, parts):
+    client.force_login(finance)
+    page = client.get(reverse("accounting:fund-detail", args=[funded.slug])).content.decode()
+    assert "högst 500\u00a0000\u00a0000,00\u00a0kr" in page
+    url = reverse("accounting:fund-amount-limit", args=[funded.slug])
+    assert url in page
+    assert client.post(url, {"amount_limit": "1,5"}).status_code == 302
+    funded.refresh_from_db()
+    assert funded.amount_limit == D("1.50")
+    latest = funded.history.first()
+    assert (latest.amount_limit, latest.history_user, latest.history_change_reason) == (
+        D("1.50"),
+        finance,
+        "beloppsgräns",
+    )
+    transfer = client.post(
+        reverse("accounting:capital-transfer", args=[funded.slug]),
+        {
+            "from_part": parts[0].pk,
+            "to_part": parts[1].pk,
+            "amount": "2",
+            "booking_date": "2026-05-04",
+            "text": "x",
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    assert "större än fondens beloppsgräns 1,50\u00a0kr" in transfer.content.decode()
+    refused = client.post(url, {"amount_limit": "0"})
+    assert "större än noll" in refused.content.decode()
+
+
+def test_administrators_may_change_the_amount_limit_and_readers_may_not(
+    client, funded, administrator, secretariat, auditor, initiator
+):
+    url = reverse("accounting:fund-amount-limit", args=[funded.slug])
+    client.force_login(administrator)
+    assert client.post(url, {"amount_limit": "300 000 000"}).status_code == 302
+    for reader in (secretariat, auditor):
+        client.force_login(reader)
+        assert client.post(url, {"amount_limit": "1"}).status_code == 403
+    client.force_login(initiator)
+    assert client.get(url).status_code == 404
+    funded.refresh_from_db()
+    assert funded.amount_limit == D("300000000.00")
+    assert funded.history.first().history_user == administrator
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commitment_kept_waiting_on_its_capital_part_says_try_again_and_writes_nothing(
+    client, decision, parts, finance
+):
+    """Two connections: one holds the capital part's lock; the form's request, with a lock timeout,
+    answers "try again" (not an error page) and writes nothing; afterwards the same form goes through."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from accounting.models import CapitalPart, Commitment
+    from core.models import IdempotencyKey
+
+    client.force_login(finance)
+    url = reverse("accounting:commitment-create", args=[decision.pk])
+    data = {
+        "capital_part_1": parts[0].pk,
+        "amount_1": "1 000 000",
+        "booking_date": "2026-03-01",
+        "text": "Beviljat",
+        "idempotency_key": _key(client.get(url)),
+    }
+    posted = Verification.objects.count()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_part():
+        try:
+            with transaction.atomic():
+                list(CapitalPart.objects.select_for_update(no_key=True).filter(pk=parts[0].pk))
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_part)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        response = client.post(url, data)
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert response.status_code == 200
+    assert "ingenting har bokförts. Försök igen om en stund." in response.content.decode()
+    assert Verification.objects.count() == posted
+    assert not Commitment.objects.exists()
+    assert not IdempotencyKey.objects.filter(key=data["idempotency_key"]).exists()
+    assert client.post(url, data).status_code == 302
+    assert Commitment.objects.get().amount == D("1000000.00")
+
+
+def test_who_closed_a_year_is_shown_on_its_page_and_in_the_admin_history(
+    client, fund, finance, administrator
+):
+    year = fund.fiscal_years.get(year=2026)
+    services.fiscal_year_close(fiscal_year=year, user=finance)
+    closing = year.history.first()
+    assert closing.history_user == finance and closing.history_change_reason == "årsbokslut"
+
+    client.force_login(finance)
+    page = client.get(reverse("accounting:year-detail", args=[fund.slug, 2026])).content.decode()
+    assert f"av {finance}" in page
+    client.force_login(administrator)
+    page = client.get(reverse("admin:accounting_fiscalyear_history", args=[year.pk])).content.decode()
+    # simple-history showed the closer's field before the close as "Deleted user (pk=None)"
+    assert "pk=None" not in page and "Deleted" not in page
+    assert str(finance) in page and "Stängt" in page and ">closed<" not in page

@@ -96,9 +96,15 @@ def test_a_council_meeting_from_agenda_to_signed_minutes(page, browser, live_ser
     page.get_by_text("Ärendet är avgjort: Konsensus").wait_for()
     axe(page)
 
-    page.get_by_label("Regina Rådström (Region Värmland)").check()
+    # The meeting opened with the choice of chair and adjusters (among representatives of parties present).
+    page.get_by_role("link", name="Välj ordförande och justerare").click()
+    axe(page)
+    page.get_by_role("combobox", name="Ordförande").select_option(label="Regina Rådström (Region Värmland)")
     page.get_by_label("Karl Stadén (Karlstad)").check()
-    page.get_by_role("button", name="Avsluta sammanträdet och välj justerare").click()
+    page.get_by_role("button", name="Välj ordförande och justerare").click()
+    page.get_by_text("Ordförande och justerare är valda.").wait_for()
+    page.get_by_role("button", name="Avsluta sammanträdet").click()
+    page.get_by_role("dialog").get_by_role("button", name="Avsluta sammanträdet").click()
     page.get_by_text("Protokollet väntar på justering").wait_for()
     axe(page)
     meeting = Meeting.objects.get()
@@ -111,6 +117,7 @@ def test_a_council_meeting_from_agenda_to_signed_minutes(page, browser, live_ser
         other.goto(f"/sammantraden/{meeting.pk}/")
         axe(other)
         other.get_by_role("button", name="Justera protokollet").click()
+        other.get_by_role("dialog").get_by_role("button", name="Justera", exact=True).click()
         other.get_by_text("Du har justerat protokollet.").wait_for()
         axe(other)
         context.close()
@@ -126,7 +133,7 @@ def test_a_council_meeting_from_agenda_to_signed_minutes(page, browser, live_ser
     axe(page)
     assert page.get_by_role("button", name="Justera protokollet").count() == 0
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Protokollsutdrag § 1 (PDF)").click()
+        page.get_by_role("link", name="Protokollsutdrag § 3 (PDF)").click()
     path = tmp_path / "utdrag.pdf"
     download_info.value.save_as(path)
     text = subprocess.run(  # noqa: S603 - poppler on a file we wrote

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from people.management.commands.demo_data import DEMO_PASSWORD
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_file_dialog_from_keyboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +39,13 @@ def press(page, button_name):
     page.keyboard.press("Enter")
 
 
+def submit_confirmed(page):
+    """Lämna in: the confirmation dialog opens with focus on its confirming button, Enter confirms."""
+    press(page, "Lämna in initiativet")
+    page.get_by_role("dialog").wait_for()
+    page.keyboard.press("Enter")
+
+
 def log_out(page):
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_url("**/logga-in/")
@@ -63,13 +70,16 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     page.keyboard.press("Space")
     type_into(page, "Kontaktperson", "Karin Lund")
     type_into(page, "Betydelse för hela Värmland", "Bussarna korsar kommungränserna.")
+    # A motivation is asked for only once its box is ticked (CSS, no script under the strict CSP).
+    assert not field(page, "Motivering, Trafikförsörjningsprogrammet").is_visible()
     page.get_by_label("Satsningen utgår från Trafikförsörjningsprogrammet").focus()
     page.keyboard.press("Space")
+    assert field(page, "Motivering, Trafikförsörjningsprogrammet").is_visible()
     type_into(page, "Motivering, Trafikförsörjningsprogrammet", "Målbild 2040: fossilfri kollektivtrafik.")
-    field(page, "Startdatum").focus()
-    page.keyboard.type("2027-01-01")
-    field(page, "Slutdatum").focus()
-    page.keyboard.type("2028-12-31")
+    # The dates are the same date inputs (pickers) as every other form's.
+    assert field(page, "Startdatum").get_attribute("type") == "date"
+    field(page, "Startdatum").fill("2027-01-01")
+    field(page, "Slutdatum").fill("2028-12-31")
     assert field(page, "Startdatum").input_value() == "2027-01-01"
     assert field(page, "Slutdatum").input_value() == "2028-12-31"
     press(page, "Spara utkast")
@@ -92,6 +102,13 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     page.wait_for_selector(".field--error >> text=Året måste ligga inom perioden 2027–2028.")
     axe(page)
     page.goto(detail_url)
+    # Each year is listed once, in the budget table, and is changed there (not removed and added again).
+    page.get_by_role("link", name="Ändra budgetåret 2028").click()
+    axe(page)
+    field(page, "Sökt belopp ur DGR (kr)").fill("800 000")
+    press(page, "Spara")
+    page.wait_for_selector("text=Budgetåret är ändrat")
+    assert "800\u00a0000,00" in page.locator("#budget + dl + .table-wrap").inner_text()
     cofinancing = page.locator("fieldset", has_text="Lägg till medfinansiering")
     field(cofinancing, "År").focus()
     page.keyboard.type("2027")
@@ -110,16 +127,13 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     assert "3\u00a0500\u00a0000,50\u00a0kr" in page.locator("main").inner_text()
     pdf = tmp_path / "laddplan.pdf"
     pdf.write_bytes(PDF)
-    field(page, "Fil").focus()
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")  # the file dialog opens from the keyboard
-    chooser.value.set_files(str(pdf))
+    open_file_dialog_from_keyboard(page, field(page, "Fil")).set_files(str(pdf))
     press(page, "Ladda upp")
     page.wait_for_selector("text=Bilagan är uppladdad")
     axe(page)
 
     # Submit: a registration number.
-    press(page, "Lämna in initiativet")
+    submit_confirmed(page)
     page.wait_for_selector("text=Initiativet är inlämnat med diarienummer")
     number = NUMBER.search(page.locator(".messages").inner_text()).group(0)
     assert "Under beredning" in page.locator("main").inner_text()
@@ -151,7 +165,7 @@ def test_an_initiative_from_draft_to_prepared(page, axe, demo, tmp_path):
     type_into(page, "Beskrivning", " Tidplan: Karlstad och Arvika 2027, övriga 2028.")
     press(page, "Spara utkast")
     page.wait_for_selector("text=Ändringarna är sparade")
-    press(page, "Lämna in initiativet")
+    submit_confirmed(page)
     page.wait_for_selector(f"text=Initiativet är inlämnat med diarienummer {number}")
     page.get_by_role("link", name="Inlämnade versioner").click()
     assert "Tidplan: Karlstad och Arvika 2027" in page.locator("main").inner_text()

@@ -55,7 +55,7 @@ def test_wrong_password_shows_the_message_next_to_the_form_and_keyboard_works(pa
 
     page.goto("/logga-in/")
     # The username field has focus: the whole login works from the keyboard.
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_login'")
     page.keyboard.type("karlstad")
     page.keyboard.press("Tab")
     page.keyboard.type("fel lösenord")

@@ -1,6 +1,6 @@
 import pytest
 
-from council import services
+from council import minutes, services
 from council.models import StanceKind
 from people.models import Party
 from people.roles import Role
@@ -39,6 +39,12 @@ def all_present(meeting, user, parties, *, absent=()):
     )
 
 
+def hold(meeting, user, adjusters):
+    """Open the meeting with the first of `adjusters` in the chair and the others adjusting, then close it."""
+    minutes.meeting_open(meeting=meeting, chair=adjusters[0], adjusters=adjusters[1:], user=user)
+    services.meeting_hold(meeting=meeting, user=user)
+
+
 def everyone(parties, kind=StanceKind.SUPPORTS, **overrides):
     """{party: (kind, reason)}; overrides by slug: arvika=(StanceKind.OBJECTS, "skäl")."""
     return {
@@ -66,12 +72,12 @@ def held_meeting_factory(published_meeting, secretariat, parties, adjusters):
     """Decide every item and close the meeting (call it inside the block that should see the mails)."""
     from decimal import Decimal
 
-    def hold():
+    def decide_and_hold():
         for item in published_meeting.items.order_by("order"):
             services.item_decide(
                 item=item, user=secretariat, stances=everyone(parties), supported_amount=Decimal("1000.00")
             )
-        services.meeting_hold(meeting=published_meeting, adjusters=adjusters, user=secretariat)
+        hold(published_meeting, secretariat, adjusters)
         return published_meeting
 
-    return hold
+    return decide_and_hold

@@ -51,3 +51,27 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2026, 3, 12, 9, 0)))
     place = "Residenset, Karlstad"
     created_by = factory.SubFactory("tests.factories.UserFactory")
+
+
+def agreement_in_force(*, adopted_on=datetime.date(2021, 11, 30)) -> None:
+    """All 17 parties have adopted the agreement (through the council's service): decisions and
+    commitments need it in force. Idempotent; the acting secretariat is made once."""
+    from council import services
+    from council.models import Agreement
+    from people.roles import Role
+    from tests.factories import UserFactory
+
+    agreement = Agreement.objects.order_by("pk").first()
+    adopted = set(agreement.adoptions.values_list("party_id", flat=True))
+    missing = [p for p in Party.objects.active() if p.pk not in adopted]
+    if not missing:
+        return
+    from people.models import User
+
+    secretariat = User.objects.filter(username="agreement-vrag").first() or UserFactory(
+        username="agreement-vrag", party=Party.objects.get(slug="region"), roles=[Role.SECRETARIAT]
+    )
+    for party in missing:
+        services.adoption_record(
+            party=party, adopted_on=adopted_on, reference=f"KF {party.slug}", user=secretariat
+        )

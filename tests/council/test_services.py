@@ -1,8 +1,9 @@
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from council import services
 from council.models import (
@@ -15,7 +16,7 @@ from council.models import (
     StanceKind,
 )
 from initiatives.models import Status
-from tests.council.conftest import all_present, everyone
+from tests.council.conftest import all_present, everyone, hold
 from tests.council.factories import InitiativeFactory, MeetingFactory, body, proposed_initiative
 
 AMOUNT = Decimal("1250000.00")
@@ -193,7 +194,7 @@ def test_paragraphs_are_numbered_through_the_year_per_body_without_gaps(
     published_meeting, secretariat, parties, adjusters
 ):
     decide_all(published_meeting, secretariat, parties)
-    services.meeting_hold(meeting=published_meeting, adjusters=adjusters, user=secretariat)
+    hold(published_meeting, secretariat, adjusters)
     second = MeetingFactory(starts_at=published_meeting.starts_at.replace(month=5), created_by=secretariat)
     services.item_add(meeting=second, user=secretariat, title="Årsredovisning")
     services.item_add(meeting=second, user=secretariat, initiative=proposed_initiative(user=secretariat))
@@ -208,22 +209,28 @@ def test_paragraphs_are_numbered_through_the_year_per_body_without_gaps(
     services.meeting_publish_agenda(meeting=vrau, user=secretariat)
     all_present(vrau, secretariat, parties)
     services.item_note(item=vrau.items.get(), statement="Noterades.", user=secretariat)
-    services.meeting_hold(meeting=vrau, adjusters=adjusters, user=secretariat)
-    services.meeting_hold(meeting=second, adjusters=adjusters, user=secretariat)
-    assert list(published_meeting.paragraphs.order_by("number").values_list("number", flat=True)) == [1, 2]
-    assert list(second.paragraphs.order_by("number").values_list("number", flat=True)) == [3, 4]
-    assert list(vrau.paragraphs.values_list("number", flat=True)) == [1]
+    hold(vrau, secretariat, adjusters)
+    hold(second, secretariat, adjusters)
+    # Each meeting opens with two paragraphs (chair, adjusters) before its items.
+    assert list(published_meeting.paragraphs.order_by("number").values_list("number", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+    ]
+    assert list(second.paragraphs.order_by("number").values_list("number", flat=True)) == [5, 6, 7, 8]
+    assert list(vrau.paragraphs.order_by("number").values_list("number", flat=True)) == [1, 2, 3]
 
 
 def test_a_meeting_is_held_only_when_every_item_is_decided(published_meeting, secretariat, adjusters):
     with pytest.raises(ValidationError, match="Alla ärenden är inte avgjorda"):
-        services.meeting_hold(meeting=published_meeting, adjusters=adjusters, user=secretariat)
+        hold(published_meeting, secretariat, adjusters)
 
 
 @pytest.fixture
 def held_meeting(published_meeting, secretariat, parties, adjusters):
     decide_all(published_meeting, secretariat, parties)
-    services.meeting_hold(meeting=published_meeting, adjusters=adjusters, user=secretariat)
+    hold(published_meeting, secretariat, adjusters)
     published_meeting.refresh_from_db()
     return published_meeting
 
@@ -275,6 +282,30 @@ def test_the_database_refuses_to_change_signed_minutes(signed_meeting, sql):
         cursor.execute(sql, [signed_meeting.pk])
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "council_agendaitem",
+        "council_attendance",
+        "council_paragraph",
+        "council_position",
+        "council_minutesadjuster",
+        "council_stance",
+    ],
+)
+def test_the_database_refuses_new_rows_in_signed_minutes(signed_meeting, table):
+    # As the app's role (the tests' connection): a copy of one of the minutes' own rows. The trigger
+    # fires before any key or constraint check, so what refuses it is the lock on signed minutes.
+    where = f"item_id IN ({ITEMS})" if table == "council_stance" else "meeting_id = %s"
+    sql = f"INSERT INTO {table} SELECT * FROM {table} WHERE {where} LIMIT 1"  # noqa: S608 - constant SQL
+    with (
+        pytest.raises(DatabaseError, match="minutes are signed"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [signed_meeting.pk])
+
+
 def test_the_database_lets_unsigned_minutes_change(held_meeting):
     with connection.cursor() as cursor:
         cursor.execute(
@@ -283,9 +314,13 @@ def test_the_database_lets_unsigned_minutes_change(held_meeting):
     assert held_meeting.paragraphs.first().text == "ändrat"
 
 
-def test_positions_are_append_only(held_meeting):
-    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+@pytest.mark.django_db(transaction=True)
+def test_positions_are_append_only(held_meeting, owner_connection):
+    # No UPDATE for the app's role (core/dbroles.py), and the trigger refuses even the table's owner.
+    with pytest.raises(DatabaseError, match="permission denied"), connection.cursor() as cursor:
         cursor.execute("UPDATE council_position SET supported_amount = 1")
+    with pytest.raises(psycopg.Error, match="append-only"):
+        owner_connection.execute("UPDATE council_position SET supported_amount = 1")
 
 
 def test_a_correction_is_a_new_paragraph_at_a_later_meeting(signed_meeting, secretariat, parties):
@@ -336,3 +371,97 @@ def test_only_signed_paragraphs_are_corrected(held_meeting, secretariat):
         services.item_add(
             meeting=later, user=secretariat, title="Rättelse", corrects=held_meeting.paragraphs.first()
         )
+
+
+# --- nothing recorded at a meeting before its agenda is out and its day has come (issue 17) --------
+
+
+@pytest.fixture
+def coming_meeting(secretariat):
+    """A Värmlandsrådet meeting three days ahead with a proposed initiative, its agenda published."""
+    import datetime
+
+    from django.utils import timezone
+
+    meeting = MeetingFactory(starts_at=timezone.now() + datetime.timedelta(days=3), created_by=secretariat)
+    services.item_add(meeting=meeting, user=secretariat, initiative=proposed_initiative(user=secretariat))
+    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
+    return meeting
+
+
+def test_nothing_is_recorded_at_a_meeting_before_its_day(coming_meeting, secretariat, parties, adjusters):
+    item = first_item(coming_meeting)
+    attempts = [
+        lambda: all_present(coming_meeting, secretariat, parties),
+        lambda: services.stances_record(item=item, stances=everyone(parties), user=secretariat),
+        lambda: services.item_decide(
+            item=item, user=secretariat, stances=everyone(parties), supported_amount=AMOUNT
+        ),
+        lambda: services.item_defer(item=item, user=secretariat, reason="Senare."),
+        lambda: services.meeting_hold(meeting=coming_meeting, user=secretariat),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as error:
+            attempt()
+        assert error.value.code == "before_meeting_day"
+        assert "registreras först den dagen" in error.value.messages[0]
+    assert not coming_meeting.attendance.exists()
+    assert not Stance.objects.exists() and not Position.objects.exists()
+    item.refresh_from_db()
+    assert item.outcome == "" and item.initiative.status == Status.PROPOSED
+
+
+def test_a_vrau_proposal_and_a_note_wait_for_the_meetings_day(secretariat):
+    import datetime
+
+    from django.utils import timezone
+
+    vrau = MeetingFactory(
+        body=body("vrau"), starts_at=timezone.now() + datetime.timedelta(days=1), created_by=secretariat
+    )
+    proposed = services.item_add(meeting=vrau, user=secretariat, initiative=InitiativeFactory())
+    other = services.item_add(meeting=vrau, user=secretariat, title="Information")
+    services.meeting_publish_agenda(meeting=vrau, user=secretariat)
+    with pytest.raises(ValidationError, match="registreras först den dagen"):
+        services.proposal_record(item=proposed, proposed_amount=AMOUNT, text="Förslag.", user=secretariat)
+    with pytest.raises(ValidationError, match="registreras först den dagen"):
+        services.item_note(item=other, statement="Noterades.", user=secretariat)
+    assert not AgendaItem.objects.exclude(outcome="").exists()
+
+
+def test_no_attendance_or_stances_before_the_agenda_is_published(vr_meeting, secretariat, parties):
+    item = services.item_add(
+        meeting=vr_meeting, user=secretariat, initiative=proposed_initiative(user=secretariat)
+    )
+    with pytest.raises(ValidationError) as error:
+        all_present(vr_meeting, secretariat, parties)
+    assert error.value.code == "agenda_not_published"
+    with pytest.raises(ValidationError, match="Publicera kallelsen och föredragningslistan först"):
+        services.stances_record(item=item, stances=everyone(parties), user=secretariat)
+    assert not Stance.objects.exists() and not vr_meeting.attendance.exists()
+
+
+def test_a_planned_meetings_item_can_still_be_moved_to_a_later_meeting(vr_meeting, secretariat):
+    import datetime
+
+    from django.utils import timezone
+
+    later = MeetingFactory(starts_at=timezone.now() + datetime.timedelta(days=30), created_by=secretariat)
+    coming = MeetingFactory(starts_at=timezone.now() + datetime.timedelta(days=3), created_by=secretariat)
+    item = services.item_add(
+        meeting=coming, user=secretariat, initiative=proposed_initiative(user=secretariat)
+    )
+    services.item_defer(item=item, user=secretariat, to_meeting=later, reason="Underlag saknas.")
+    assert later.items.get().deferred_from == item
+
+
+def test_on_its_day_the_meeting_records_as_before(coming_meeting, secretariat, parties):
+    import datetime
+
+    coming_meeting.starts_at -= datetime.timedelta(days=3)
+    coming_meeting.save(update_fields=["starts_at"])
+    all_present(coming_meeting, secretariat, parties)
+    services.item_decide(
+        item=first_item(coming_meeting), user=secretariat, stances=everyone(parties), supported_amount=AMOUNT
+    )
+    assert Position.objects.get().supported_amount == AMOUNT

@@ -9,7 +9,7 @@ from council import services
 from council.models import MeetingStatus, Stance, StanceKind
 from council.selectors import initiative_panel_context
 from people.models import Party
-from tests.council.conftest import all_present, everyone
+from tests.council.conftest import all_present, everyone, hold
 from tests.council.factories import MeetingFactory, proposed_initiative
 from tests.factories import UserFactory
 
@@ -40,7 +40,7 @@ def signed(published_meeting, secretariat, parties, adjusters):
         stances=everyone(parties, arvika=(StanceKind.OBJECTS, "Gynnar inte hela länet.")),
         resolution="back_to_preparation",
     )
-    services.meeting_hold(meeting=published_meeting, adjusters=adjusters, user=secretariat)
+    hold(published_meeting, secretariat, adjusters)
     for adjuster in adjusters:
         services.minutes_sign(meeting=published_meeting, user=adjuster)
     published_meeting.refresh_from_db()
@@ -124,7 +124,7 @@ def test_signing_by_someone_not_an_adjuster_is_forbidden(
 ):
     for item in published_meeting.items.all():
         services.item_decide(item=item, user=secretariat, stances=everyone(parties), supported_amount=AMOUNT)
-    services.meeting_hold(meeting=published_meeting, adjusters=adjusters, user=secretariat)
+    hold(published_meeting, secretariat, adjusters)
     client.force_login(representative)
     assert client.post(reverse("council:minutes-sign", args=[published_meeting.pk])).status_code == 403
     client.force_login(adjusters[0])
@@ -140,10 +140,12 @@ def test_the_minutes_and_the_excerpt_contain_the_paragraph_text(client, signed, 
     text = text_of(minutes.content, tmp_path)
     assert "§ 1" in text and "Rådet står bakom laddinfrastrukturen." in text
     assert "Gynnar inte hela länet." in text
-    excerpt = client.get(reverse("council:paragraph-excerpt-pdf", args=[signed.pk, 2]))
+    # § 1 and § 2 are the choice of chair and adjusters; the items follow.
+    assert "Val av ordförande" in text and "Val av justerare" in text
+    excerpt = client.get(reverse("council:paragraph-excerpt-pdf", args=[signed.pk, 4]))
     text = text_of(excerpt.content, tmp_path)
     assert "Protokollsutdrag" in text and "Rätt utdraget intygar" in text
-    assert "§ 2" in text and "blockerat av Arvika" in text
+    assert "§ 4" in text and "blockerat av Arvika" in text
     assert "Rådet står bakom laddinfrastrukturen." not in text
 
 
@@ -230,8 +232,8 @@ def test_the_auditor_reads_every_stance_in_the_meetings_history(client, signed, 
     client.force_login(auditor)
     response = client.get(url)
     assert response.status_code == 200
-    assert "Motsätter sig: Gynnar inte hela länet." in response.text
-    assert response.text.count("Står bakom") == 33  # 16 + 17 supports, each recorded once
+    assert "<td>Motsätter sig</td>" in response.text and "<td>Gynnar inte hela länet.</td>" in response.text
+    assert response.text.count("<td>Står bakom</td>") == 33  # 16 + 17 supports, each recorded once
     client.force_login(initiator)
     assert client.get(url).status_code == 403
 
@@ -313,6 +315,7 @@ def test_the_meeting_page_lists_each_partys_stance_absence_and_escaped_reason(
             for p in parties
             if p.slug != "eda"
         },
+        not_decidable_confirmed=True,  # 16 of 17: the secretariat records it as not decidable
     )
     client.force_login(secretariat)
     page = client.get(reverse("council:meeting-detail", args=[vr_meeting.pk])).text
@@ -348,3 +351,25 @@ def test_a_meeting_with_a_deferred_item_and_a_correction_stays_within_the_query_
         page = client.get(reverse("council:meeting-detail", args=[later.pk])).text
     assert f"<dd>{earlier}</dd>" in page  # deferred from, named with its body and date
     assert f"§ 1 ({signed.starts_at.year})" in page  # what the correction corrects
+
+
+def test_attendance_for_a_meeting_still_ahead_is_refused_on_the_page_and_nothing_is_saved(
+    client, secretariat, parties
+):
+    import datetime
+
+    from django.utils import timezone
+
+    meeting = MeetingFactory(starts_at=timezone.now() + datetime.timedelta(days=2), created_by=secretariat)
+    services.item_add(meeting=meeting, user=secretariat, initiative=proposed_initiative(user=secretariat))
+    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
+    client.force_login(secretariat)
+    data = {"action": "attendance", "att-TOTAL_FORMS": "17", "att-INITIAL_FORMS": "17"}
+    for index, party in enumerate(parties):
+        data[f"att-{index}-present"] = "on"
+        data[f"att-{index}-represented_by"] = f"Ledamot {party.name}"
+    response = client.post(reverse("council:meeting-manage", args=[meeting.pk]), data)
+    assert response.status_code == 200
+    day = timezone.localdate(meeting.starts_at).isoformat()
+    assert f"Sammanträdet hålls {day}. Närvaro, ställningstaganden och utfall registreras" in response.text
+    assert not meeting.attendance.exists()

@@ -60,3 +60,65 @@ def test_demo_data_is_idempotent_and_records_the_admin_as_actor(settings):
     vrag = User.objects.get(username="vrag")
     assert vrag.history.last().history_user == admin
     assert User.objects.get(username="vr-karlstad").party.code == "1780"
+
+
+def test_createsuperuser_records_the_new_administrator_as_creating_themselves(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "ett-langt-losenord-2026")
+    call_command(
+        "createsuperuser", interactive=False, username="forsta", email="forsta@example.se", verbosity=0
+    )
+    user = User.objects.get(username="forsta")
+    assert user.is_superuser and user.check_password("ett-langt-losenord-2026")
+    created = user.history.get()
+    assert created.history_type == "+"
+    assert created.history_user == user
+    assert created.history_change_reason == "skapad med createsuperuser"
+
+
+def test_the_demos_first_administrator_leaves_no_history_without_an_actor():
+    from people.demo import demo_admin
+
+    admin = demo_admin(password="demo-dgr-2026")
+    rows = list(admin.history.all())
+    assert rows and all(row.history_user_id == admin.pk for row in rows)
+    assert rows[-1].history_change_reason == "skapad med createsuperuser"
+    again = demo_admin(password="demo-dgr-2026")  # idempotent, and still with an actor
+    assert again == admin
+    assert not admin.history.filter(history_user__isnull=True).exists()
+
+
+def test_a_role_given_in_the_admin_is_recorded_with_who_gave_it(client, administrator, initiator):
+    from django.contrib.auth.models import Group
+
+    from people.roles import Role
+
+    client.force_login(administrator)
+    url = reverse("admin:people_user_change", args=[initiator.pk])
+    response = client.post(
+        url,
+        {
+            "username": initiator.username,
+            "first_name": initiator.first_name,
+            "last_name": initiator.last_name,
+            "email": initiator.email,
+            "title": initiator.title,
+            "party": initiator.party_id,
+            "is_active": "on",
+            "groups": [Group.objects.get(name=Role.INITIATOR).pk, Group.objects.get(name=Role.FINANCE).pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "08:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    initiator.refresh_from_db()
+    assert initiator.has_role(Role.FINANCE)
+    grant = initiator.history.first()
+    assert grant.history_user == administrator
+    assert {g.group.name for g in grant.groups.all()} == {Role.INITIATOR, Role.FINANCE}
+    before = grant.prev_record
+    assert {g.group.name for g in before.groups.all()} == {Role.INITIATOR}
+
+    # The admin's history reads as people do: the roles by their Swedish names, and who gave them.
+    page = client.get(reverse("admin:people_user_history", args=[initiator.pk])).content.decode()
+    assert "Ekonomi (Region Värmland)" in page and str(administrator) in page
+    assert "pk=None" not in page

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password=PASSWORD):
-    return client.post(reverse("login"), {"username": username, "password": password})
+    return client.post(reverse("login"), {"login": username, "password": password})
 
 
 def test_anonymous_visitors_are_sent_to_the_swedish_login_page(client):
@@ -81,9 +81,11 @@ def test_logins_and_failures_are_logged_with_user_party_and_ip(client, initiator
     with caplog.at_level(logging.INFO, logger="dgr.security"):
         login(client, initiator.username, "wrong")
         login(client, initiator.username)
-    messages = [r.getMessage() for r in caplog.records if r.name == "dgr.security"]
-    assert any(m.startswith("login failed user=karlstad ip=127.0.0.1") for m in messages)
-    assert any(m == "login user=karlstad party=1780 ip=127.0.0.1" for m in messages)
+    events = [r.security for r in caplog.records if r.name == "dgr.security"]
+    assert [(e["event"], e["user"], e["party"], e["ip"]) for e in events] == [
+        ("login_failed", "karlstad", "1780", "127.0.0.1"),
+        ("login", "karlstad", "1780", "127.0.0.1"),
+    ]
 
 
 def test_refused_access_is_logged_and_gets_a_swedish_403_page(client, initiator, caplog):
@@ -92,17 +94,16 @@ def test_refused_access_is_logged_and_gets_a_swedish_403_page(client, initiator,
         response = client.get("/admin/people/user/")
     # The admin sends non-staff users to its own login; our own views refuse with 403 (tested per app).
     assert response.status_code == 302
-    from django.test import RequestFactory
-
-    from core.views import permission_denied
-
-    request = RequestFactory().get("/hemligt/")
-    request.user = initiator
     with caplog.at_level(logging.INFO, logger="dgr.security"):
-        refused = permission_denied(request)
+        refused = client.get(reverse("accounting:decision-list"))
     assert refused.status_code == 403
     assert "Du har inte behörighet" in refused.content.decode()
-    assert any("access refused: 403 user=karlstad party=1780" in r.getMessage() for r in caplog.records)
+    assert any(
+        r.getMessage().startswith(
+            "event=access_refused user=karlstad party=1780 ip=127.0.0.1 path=/ekonomi/beslut/"
+        )
+        for r in caplog.records
+    )
 
 
 def test_unknown_pages_get_a_swedish_404(client, initiator):

@@ -32,7 +32,9 @@ def test_closed_year_report_equals_the_ledger_to_the_ore(ledger):
     ledger_year = fund_overview(ledger).years[0]
     assert report.is_final
     assert report.closing == ledger_year.closing == Decimal("198099999.85")
-    assert report.previous_closing == Decimal("0.00")
+    # The fund's first year opens with its founding capital, booked on the opening date.
+    assert report.opens_with_founding_capital
+    assert report.previous_closing == ledger_year.opening == Decimal("200000000.00")
     assert [p.closing for p in report.parts] == [
         Decimal("55000000.00") - Decimal("1200000.25") + Decimal("100000.10"),
         Decimal("101000000.00") - Decimal("800000.00"),
@@ -48,7 +50,7 @@ def test_change_is_closing_minus_previous_closing_split_by_kind(ledger):
     assert report.change.disbursed == Decimal("500000.00")
     c = previous.change
     assert (c.capital_added, c.disbursed, c.repaid, c.corrections) == (
-        Decimal("200000000.00"),
+        Decimal("0.00"),
         Decimal("2001000.24"),
         Decimal("100000.10"),
         Decimal("999.99"),

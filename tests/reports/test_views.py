@@ -13,22 +13,44 @@ def _get(client, user, url):
     return client.get(url)
 
 
-def test_finance_downloads_the_final_balance_pdf_once_and_gets_the_same_bytes_again(client, ledger, finance):
+def _issue(client, user, ledger, kind="balance", year=2026):
+    client.force_login(user)
+    return client.post(reverse(f"reports:{kind}-issue", args=[ledger.slug, year]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finance_issues_the_final_balance_report_in_the_background_and_gets_the_same_bytes_again(
+    client, ledger, finance, run_jobs
+):
+    page = _get(client, finance, reverse("reports:balance-detail", args=[ledger.slug, 2026]))
+    assert "Utfärda slutlig rapport" in page.content.decode()
     url = reverse("reports:balance-pdf", args=[ledger.slug, 2026])
-    first = _get(client, finance, url)
-    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
-    again = client.get(url)
-    assert again.content == first.content
+    assert client.get(url).status_code == 404  # not issued yet: a GET issues nothing
+    assert ReportArchive.objects.count() == 0
+
+    response = _issue(client, finance, ledger)
+    assert response.status_code == 302
+    assert _issue(client, finance, ledger).status_code == 302  # a second click joins the waiting job
+    page = client.get(reverse("reports:balance-detail", args=[ledger.slug, 2026])).content.decode()
+    assert "utfärdas just nu" in page and "Utfärda slutlig rapport" not in page
+    assert ReportArchive.objects.count() == 0  # rendered by the worker, not the request
+
+    run_jobs()
     archive = ReportArchive.objects.get(kind="balance", year=2026)
-    assert archive.is_final and archive.sha256 == hashlib.sha256(first.content).hexdigest()
+    assert archive.is_final and archive.created_by == finance
+    first = client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert archive.sha256 == hashlib.sha256(first.content).hexdigest()
+    assert client.get(url).content == first.content
+    _issue(client, finance, ledger)  # issued already: nothing more
+    run_jobs()
     assert ReportArchive.objects.count() == 1
 
 
-def test_archived_report_is_never_changed_or_deleted(client, ledger, finance):
+def test_archived_report_is_never_changed_or_deleted(ledger, finance):
     from django.db import DatabaseError, transaction
 
-    _get(client, finance, reverse("reports:balance-pdf", args=[ledger.slug, 2026]))
-    archive = ReportArchive.objects.get()
+    archive = issued(ledger, finance)
     with pytest.raises(DatabaseError), transaction.atomic():
         ReportArchive.objects.filter(pk=archive.pk).delete()
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -36,37 +58,62 @@ def test_archived_report_is_never_changed_or_deleted(client, ledger, finance):
         archive.save()
 
 
+def issued(ledger, finance, kind="balance", year=2026):
+    """The final report as the issue job makes it (the job's own function, run here)."""
+    from reports.tasks import report_issue_final
+
+    report_issue_final(kind=kind, fund_id=ledger.pk, year=year, user_id=finance.pk)
+    return ReportArchive.objects.get(kind=kind, year=year)
+
+
 @pytest.mark.parametrize(
-    ("role", "balance_pdf", "outcome_pdf", "page"),
+    ("role", "prepare", "balance_issue", "outcome_issue", "page"),
     [
-        ("finance", 200, 403, 200),
-        ("secretariat", 403, 200, 200),
-        ("auditor", 403, 403, 200),
-        ("administrator", 403, 403, 200),
-        ("initiator", 404, 404, 404),
-        ("representative", 404, 404, 404),
+        ("finance", 302, 302, 403, 200),
+        ("secretariat", 302, 403, 302, 200),
+        ("auditor", 302, 403, 403, 200),
+        ("administrator", 302, 403, 403, 200),
+        ("initiator", 404, 404, 404, 404),
+        ("representative", 404, 404, 404, 404),
     ],
 )
-def test_permissions_per_role(client, ledger, request, role, balance_pdf, outcome_pdf, page):
+def test_permissions_per_role(client, ledger, request, role, prepare, balance_issue, outcome_issue, page):
     user = request.getfixturevalue(role)
     client.force_login(user)
     assert client.get(reverse("reports:balance-detail", args=[ledger.slug, 2027])).status_code == page
     assert client.get(reverse("reports:outcome-detail", args=[ledger.slug, 2027])).status_code == page
-    assert client.get(reverse("reports:balance-pdf", args=[ledger.slug, 2027])).status_code == balance_pdf
-    assert client.get(reverse("reports:outcome-pdf", args=[ledger.slug, 2027])).status_code == outcome_pdf
+    assert client.post(reverse("reports:balance-prepare", args=[ledger.slug, 2027])).status_code == prepare
+    assert client.post(reverse("reports:outcome-prepare", args=[ledger.slug, 2027])).status_code == prepare
+    assert (
+        client.post(reverse("reports:balance-issue", args=[ledger.slug, 2026])).status_code == balance_issue
+    )
+    assert (
+        client.post(reverse("reports:outcome-issue", args=[ledger.slug, 2026])).status_code == outcome_issue
+    )
+
+
+def test_a_preliminary_year_cannot_be_issued_as_final(client, ledger, finance):
+    response = _issue(client, finance, ledger, year=2027)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Bara ett stängt verksamhetsårs rapport kan utfärdas som slutlig." in page
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    assert not ProcrastinateJob.objects.filter(task_name="reports.report_issue_final").exists()
 
 
 def test_readers_and_initiators_read_archived_final_reports(client, ledger, finance, auditor, initiator):
-    response = _get(client, finance, reverse("reports:balance-pdf", args=[ledger.slug, 2026]))
-    archive = ReportArchive.objects.get()
+    archive = issued(ledger, finance)
     for user in (auditor, initiator):
         client.force_login(user)
         assert client.get(reverse("reports:archive-list")).status_code == 200
         download = client.get(reverse("reports:archive-download", args=[archive.pk]))
-        assert download.content == response.content
-        # ...and the auditor may fetch the archived final PDF from the report URL too
+        assert download.content == bytes(archive.content)
+    # ...and the auditor may fetch the archived final PDF from the report URL too
     client.force_login(auditor)
-    assert client.get(reverse("reports:balance-pdf", args=[ledger.slug, 2026])).content == response.content
+    assert client.get(reverse("reports:balance-pdf", args=[ledger.slug, 2026])).content == bytes(
+        archive.content
+    )
 
 
 def test_unknown_year_and_unknown_fund_get_a_swedish_404(client, ledger, finance):
@@ -87,9 +134,15 @@ def test_pages_mark_preliminary_and_final(client, ledger, auditor):
 
 
 def test_csv_and_excel_carry_the_report_figures(client, ledger, secretariat):
+    from reports.tasks import report_prepare_preliminary
+
+    for kind, fmt in (("balance", "csv"), ("outcome", "csv"), ("outcome", "xlsx")):  # as the worker does
+        report_prepare_preliminary(kind=kind, fund_id=ledger.pk, year=2026, user_id=secretariat.pk, fmt=fmt)
     client.force_login(secretariat)
     csv = client.get(reverse("reports:balance-csv", args=[ledger.slug, 2026])).content.decode("utf-8-sig")
-    assert "Summa;0,00;200000000,00;0,00;-2001000,24;100000,10;999,99;198099999,85" in csv
+    # The first year: the founding capital is the opening ("Ingående kapital"), not capital added.
+    assert "Kapitaldel;Ingående kapital;Tillfört kapital;" in csv
+    assert "Summa;200000000,00;0,00;0,00;-2001000,24;100000,10;999,99;-1900000,15;198099999,85" in csv
     outcome = client.get(reverse("reports:outcome-csv", args=[ledger.slug, 2026])).content.decode("utf-8-sig")
     assert "Pendelbussar" in outcome
     xlsx = client.get(reverse("reports:outcome-xlsx", args=[ledger.slug, 2026]))
@@ -124,7 +177,7 @@ def test_report_pages_query_counts_do_not_grow_with_data(
     for n in range(3):
         more = supported_initiative(party=karlstad, user=initiator, title=f"Fler {n}")
         decision = decide(
-            fund=ledger, initiative=more, user=finance, amount="1000.00", decided_on=date(2027, 1, 5)
+            fund=ledger, initiative=more, user=finance, amount="1000.00", decided_on=date(2026, 3, 5)
         )
         commitment = services.commitment_create(
             decision=decision,

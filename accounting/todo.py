@@ -1,0 +1,82 @@
+"""What waits for Region Värmland's finance staff (core/todo.py): initiatives Värmlandsrådet supported by
+consensus that wait for the region's formal decision, and decisions whose money is not yet committed."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounting import permissions
+from accounting.models import Decision
+from core.money import format_amount
+from core.todo import TodoEntry, TodoKind, register
+from initiatives.models import Initiative, Status
+
+
+def initiatives_awaiting_decision(user, today: datetime.date) -> QuerySet[Initiative] | None:
+    if not permissions.can_record_decision(user):
+        return None
+    return (
+        Initiative.objects.filter(status=Status.SUPPORTED)
+        .select_related("party")
+        .only("pk", "title", "registration_year", "registration_serial", "updated_at", "party__name")
+        .order_by("updated_at", "pk")
+    )
+
+
+def decisions_awaiting_commitment(user, today: datetime.date) -> QuerySet[Decision] | None:
+    """Decisions on running initiatives from which nothing has been committed yet."""
+    if not permissions.can_post(user):
+        return None
+    return (
+        Decision.objects.filter(initiative__status=Status.DECIDED, commitments__isnull=True)
+        .select_related("initiative__party")
+        .order_by("decided_on", "pk")
+    )
+
+
+def _decision_entry(initiative: Initiative, today: datetime.date) -> TodoEntry:
+    return TodoEntry(
+        f"{initiative.registration_number} {initiative.title} ({initiative.party.name})",
+        reverse("accounting:decision-create", args=[initiative.pk]),
+        _("tillstyrkt av Värmlandsrådet, väntar på Region Värmlands beslut"),
+    )
+
+
+def _commitment_entry(decision: Decision, today: datetime.date) -> TodoEntry:
+    initiative = decision.initiative
+    return TodoEntry(
+        f"{initiative.registration_number} {initiative.title} ({initiative.party.name})",
+        reverse("accounting:commitment-create", args=[decision.pk]),
+        _("beslut %(reference)s den %(date)s om %(amount)s")
+        % {
+            "reference": decision.reference,
+            "date": decision.decided_on.isoformat(),
+            "amount": format_amount(decision.amount),
+        },
+    )
+
+
+def register_todos() -> None:
+    register(
+        TodoKind(
+            "accounting.decisions-waiting",
+            gettext_lazy("Initiativ som väntar på Region Värmlands beslut"),
+            "accounting:decision-list",
+            initiatives_awaiting_decision,
+            _decision_entry,
+            order=80,
+        )
+    )
+    register(
+        TodoKind(
+            "accounting.commitments-waiting",
+            gettext_lazy("Beslut utan åtagande: bevilja medel"),
+            "accounting:decision-list",
+            decisions_awaiting_commitment,
+            _commitment_entry,
+            order=90,
+        )
+    )
