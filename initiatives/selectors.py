@@ -626,3 +626,111 @@ def initiative_timeline(*, initiative: Initiative, user, preparation=None, threa
             (m for m in reversed(list(thread)) if m.kind == Message.Kind.COMPLEMENT_REQUEST), None
         )
     return InitiativeTimeline(steps, next_step, waiting_for, complement)
+
+
+# --- Change requests after the decision (ändringsbegäran) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrailStep:
+    """One step of a change request's decision trail, oldest first."""
+
+    day: object  # a date
+    what: str
+    detail: str = ""
+    url: str = ""
+    url_name: str = ""  # a link the template builds: "decision" or "meeting"
+    pk: int | None = None
+
+
+def change_request_trail(*, change, user) -> list[TrailStep]:
+    """Handed in, VRAU's and Värmlandsrådet's handling (for more money), Region Värmland's decision:
+    read through the later apps' reverse relations (three queries), so `initiatives` imports none of them."""
+    from django.utils import timezone
+
+    from core.money import format_amount
+    from people.permissions import reads_everything
+
+    steps = [
+        TrailStep(
+            timezone.localdate(change.submitted_at),
+            str(_("Inlämnad")),
+            str(change.submitted_by),
+        )
+    ]
+    items = (
+        change.agenda_items.filter(annulled_at__isnull=True)
+        .select_related("meeting__body")
+        .order_by("meeting__starts_at", "pk")
+    )
+    for item in items:
+        outcome = item.get_outcome_display() if item.outcome else str(_("På föredragningslistan"))
+        steps.append(
+            TrailStep(
+                timezone.localdate(item.meeting.starts_at),
+                f"{item.meeting.body.name}: {outcome}",
+                item.outcome_detail,
+                url_name="meeting",
+                pk=item.meeting_id,
+            )
+        )
+    reads_ledger = reads_everything(user)
+    for decision in change.decisions.order_by("decided_on", "pk"):
+        detail = f"{decision.maker}"
+        if decision.amount:
+            detail += f", {format_amount(decision.amount)}"
+        steps.append(
+            TrailStep(
+                decision.decided_on,
+                f"{_('Region Värmlands beslut')} {decision.reference}: {decision.get_outcome_display()}",
+                detail,
+                url_name="decision" if reads_ledger else "money",
+                pk=decision.pk if reads_ledger else change.initiative_id,
+            )
+        )
+    if change.status == "withdrawn" and change.closed_at:
+        steps.append(TrailStep(timezone.localdate(change.closed_at), str(_("Återkallad av parten"))))
+    return steps
+
+
+def change_request_lists() -> dict:
+    """The open change requests, oldest first, and the 50 latest closed (two queries)."""
+    from initiatives.models import CHANGE_CLOSED_STATUSES, ChangeRequest
+
+    base = ChangeRequest.objects.select_related("initiative__party")
+    return {
+        "open": list(base.exclude(status__in=CHANGE_CLOSED_STATUSES).order_by("submitted_at", "pk")),
+        "closed": list(base.filter(status__in=CHANGE_CLOSED_STATUSES).order_by("-closed_at", "-pk")[:50]),
+    }
+
+
+def change_request_panel(initiative, user) -> dict | None:
+    """On the initiative's page (core.panels "initiative-detail"): its change requests (one query) and,
+    for the party's initiators of a decided initiative, the way to ask for one."""
+    from initiatives import permissions
+
+    if initiative.status == Status.DRAFT:
+        return None
+    change_requests = list(initiative.change_requests.order_by("number"))
+    can_request = permissions.can_request_change(user, initiative)
+    if not change_requests and not can_request:
+        return None
+    return {"initiative": initiative, "change_requests": change_requests, "can_request_change": can_request}
+
+
+def change_request_history_sources(initiative, user) -> list[HistorySource]:
+    """The initiative's history: its change requests, to everyone who reads the initiative (they are part
+    of the decided initiative's record, as on its page)."""
+    from initiatives import permissions
+    from initiatives.models import ChangeRequest
+
+    if not permissions.can_view_initiatives(user):
+        return []
+    return [
+        HistorySource(
+            ChangeRequest,
+            Q(initiative_id=initiative.pk),
+            lambda r, names: f"{_('Ändringsbegäran')} {r.number}",
+            hidden=frozenset({"initiative", "number", "submitted_at", "submitted_by", "closed_at"}),
+        )
+    ]
