@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from accounting import services
 from accounting.models import DelegationPoint, Fund, Verification
+from initiatives.changes import change_request_submit
 from initiatives.models import Initiative, Status
 from people.models import User
 
@@ -224,4 +225,14 @@ def load(*, password: str, stdout) -> None:
 
     # 2026, open: one more payment so far.
     pay(c_ladd, date(2026, 2, 2), "1000000")
+    # Karlstad asks for a longer period for the charging stations (ändringsbegäran); it waits for the
+    # region's decision on finance's to-do list.
+    laddning.refresh_from_db()
+    change_request_submit(
+        initiative=laddning,
+        kind="extended_period",
+        reason="Leveranserna av laddstolpar är försenade; sista etappen blir klar först 2027.",
+        new_end_date=date(2027, 6, 30),
+        user=User.objects.get(username="karlstad"),
+    )
     stdout.write("  fonden DGR med huvudbok 2022–2026 (2022–2025 stängda)")

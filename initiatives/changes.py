@@ -118,11 +118,22 @@ def change_request_submit(
                 code="not_decided",
             )
         raise PermissionDenied(_("Bara initierande partens handläggare kan begära en ändring."))
-    values = _fields_for_kind(
-        initiative=locked, kind=kind, **_proposed(new_end_date, from_year, to_year, amount)
-    )
+    errors: dict[str, list[str]] = {}
+    try:
+        values = _fields_for_kind(
+            initiative=locked,
+            kind=kind,
+            new_end_date=new_end_date,
+            from_year=from_year,
+            to_year=to_year,
+            amount=amount,
+        )
+    except ValidationError as error:
+        errors = dict(error.message_dict)
     if not reason.strip():
-        raise ValidationError({"reason": _("Beskriv varför ändringen behövs.")}, code="required")
+        errors["reason"] = [_("Beskriv varför ändringen behövs.")]
+    if errors:  # every problem at once, each next to its field
+        raise ValidationError(errors)
     if locked.change_requests.exclude(status__in=CHANGE_CLOSED_STATUSES).filter(kind=kind).exists():
         raise ValidationError(
             {"kind": _("Det finns redan en öppen ändringsbegäran av samma slag för initiativet.")},
@@ -138,10 +149,6 @@ def change_request_submit(
     change.save()
     _notify(change, to=ChangeStatus.SUBMITTED)
     return change
-
-
-def _proposed(new_end_date, from_year, to_year, amount) -> dict:
-    return {"new_end_date": new_end_date, "from_year": from_year, "to_year": to_year, "amount": amount}
 
 
 @transaction.atomic

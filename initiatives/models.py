@@ -22,6 +22,11 @@
 - Preparation: the secretariat's eligibility checklist, assessment and proposed position (support
   with a proposed amount, or not) — what the council app reads when it puts the initiative on an agenda.
 - Message: the thread between the party and the secretariat (complement requests land there too).
+- ChangeRequest (ändringsbegäran): a change the party asks for after Region Värmland's decision — a longer
+  period, money moved between years, a smaller scope, more money — with only its kind's values filled
+  (CHECK), numbered per initiative (unique), its status moved only by initiatives/changes.py along
+  CHANGE_TRANSITIONS. Its decision trail lives in the later apps and points here: council agenda items and
+  positions (more money), the ledger's decisions (each change).
 """
 
 import re

@@ -674,7 +674,9 @@ def change_request_trail(*, change, user) -> list[TrailStep]:
                 pk=item.meeting_id,
             )
         )
+    # The ledger's readers open the decision; the party its initiative's money page; others read the text.
     reads_ledger = reads_everything(user)
+    own_party = user.party_id is not None and user.party_id == change.initiative.party_id
     for decision in change.decisions.order_by("decided_on", "pk"):
         detail = f"{decision.maker}"
         if decision.amount:
@@ -684,7 +686,7 @@ def change_request_trail(*, change, user) -> list[TrailStep]:
                 decision.decided_on,
                 f"{_('Region Värmlands beslut')} {decision.reference}: {decision.get_outcome_display()}",
                 detail,
-                url_name="decision" if reads_ledger else "money",
+                url_name="decision" if reads_ledger else ("money" if own_party else ""),
                 pk=decision.pk if reads_ledger else change.initiative_id,
             )
         )
@@ -705,17 +707,27 @@ def change_request_lists() -> dict:
 
 
 def change_request_panel(initiative, user) -> dict | None:
-    """On the initiative's page (core.panels "initiative-detail"): its change requests (one query) and,
+    """On the initiative's page (core.panels "initiative-detail"): its change requests and the region's
+    decisions on them (two queries) and,
     for the party's initiators of a decided initiative, the way to ask for one."""
     from initiatives import permissions
 
     if initiative.status == Status.DRAFT:
         return None
-    change_requests = list(initiative.change_requests.order_by("number"))
+    from people.permissions import reads_everything
+
+    # Region Värmland's decisions on each, through the ledger's reverse relation (one more query).
+    change_requests = list(initiative.change_requests.order_by("number").prefetch_related("decisions"))
     can_request = permissions.can_request_change(user, initiative)
     if not change_requests and not can_request:
         return None
-    return {"initiative": initiative, "change_requests": change_requests, "can_request_change": can_request}
+    return {
+        "initiative": initiative,
+        "change_requests": change_requests,
+        "can_request_change": can_request,
+        "reads_ledger": reads_everything(user),
+        "own_party": user.party_id is not None and user.party_id == initiative.party_id,
+    }
 
 
 def change_request_history_sources(initiative, user) -> list[HistorySource]:
