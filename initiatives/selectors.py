@@ -173,6 +173,8 @@ def initiative_detail(*, user, pk: int) -> Initiative:
                 .order_by("pk")
                 .values(line=JSONObject(area="action_area__name", motivation="motivation"))
             ),
+            # Its change requests with the region's decisions on them, for their panel: the same query.
+            change_request_list=change_request_rows(OuterRef("pk")),
         )
         .prefetch_related(
             Prefetch("budget_years", queryset=BudgetYear.objects.order_by("year")),
@@ -706,18 +708,87 @@ def change_request_lists() -> dict:
     }
 
 
+def change_request_rows(initiative_ref) -> ArraySubquery:
+    """The change requests of the initiative `initiative_ref` (an OuterRef or a pk), each with Region
+    Värmland's decisions on it, as JSON rows: a subquery, so the initiative's page reads them in its own
+    query. The decisions are the ledger's; they are reached through the reverse relation, not imported."""
+    from initiatives.models import ChangeRequest
+
+    decision_model = ChangeRequest._meta.get_field("decisions").related_model
+    decisions = ArraySubquery(
+        decision_model.objects.filter(change_request=OuterRef("pk"))
+        .order_by("decided_on", "pk")
+        .values(row=JSONObject(pk="pk", reference="reference", decided_on="decided_on"))
+    )
+    return ArraySubquery(
+        ChangeRequest.objects.filter(initiative=initiative_ref)
+        .order_by("number")
+        .values(
+            row=JSONObject(
+                pk="pk",
+                number="number",
+                kind="kind",
+                status="status",
+                submitted_at="submitted_at",
+                decisions=decisions,
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ChangeRequestRow:
+    """A change request as its panel lists it (from `change_request_rows`)."""
+
+    pk: int
+    number: int
+    kind_label: str
+    status_label: str
+    status_tag: str
+    submitted_on: str
+    decisions: list[dict]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("initiatives:change-request-detail", args=[self.pk])
+
+
 def change_request_panel(initiative, user) -> dict | None:
     """On the initiative's page (core.panels "initiative-detail"): its change requests and the region's
-    decisions on them (two queries) and,
-    for the party's initiators of a decided initiative, the way to ask for one."""
+    decisions on them (read with the initiative by `initiative_detail`) and, for the party's initiators of
+    a decided initiative, the way to ask for one."""
+    import datetime
+
+    from django.utils import timezone
+
     from initiatives import permissions
+    from initiatives.models import ChangeRequest
+    from people.permissions import reads_everything
 
     if initiative.status == Status.DRAFT:
         return None
-    from people.permissions import reads_everything
-
-    # Region Värmland's decisions on each, through the ledger's reverse relation (one more query).
-    change_requests = list(initiative.change_requests.order_by("number").prefetch_related("decisions"))
+    rows = getattr(initiative, "change_request_list", None)
+    if rows is None:  # an initiative read elsewhere: one query
+        rows = Initiative.objects.filter(pk=initiative.pk).values_list(
+            change_request_rows(initiative.pk), flat=True
+        )[0]
+    change_requests = []
+    for row in rows or []:
+        shown = ChangeRequest(kind=row["kind"], status=row["status"])
+        change_requests.append(
+            ChangeRequestRow(
+                pk=row["pk"],
+                number=row["number"],
+                kind_label=shown.kind_label,
+                status_label=shown.status_label,
+                status_tag=shown.status_tag,
+                submitted_on=timezone.localdate(
+                    datetime.datetime.fromisoformat(row["submitted_at"])
+                ).isoformat(),
+                decisions=row["decisions"] or [],
+            )
+        )
     can_request = permissions.can_request_change(user, initiative)
     if not change_requests and not can_request:
         return None
