@@ -273,7 +273,7 @@ class ChangeRequestForm(forms.Form):
     new_end_date = forms.DateField(
         label=_("Nytt slutdatum"),
         required=False,
-        input_formats=[ISO_DATE],
+        input_formats=ISO_DATE,
         widget=DateInput(),
         help_text=_("Vid förlängd period."),
     )

@@ -79,7 +79,7 @@ def meeting(slug, day, secretariat):
 def put_on_agenda(page, axe, meeting_pk, change):
     page.goto(f"/sammantraden/{meeting_pk}/hantera/")
     axe(page)
-    page.get_by_role("combobox", name="Ändringsbegäran").select_option(index=1)
+    page.get_by_role("combobox", name="Ändringsbegäran").select_option(index=0)
     page.get_by_role("button", name="Lägg till ändringsbegäran").click()
     page.get_by_text("Ändringsbegäran är tillagd på föredragningslistan.").wait_for()
     page.get_by_role("button", name="Publicera kallelsen").click()
@@ -106,7 +106,7 @@ def test_more_money_through_vrau_and_varmlandsradet_to_the_regions_decision_and_
     axe(page)
     put_on_agenda(page, axe, vrau.pk, change)
     page.get_by_role("link", name=re.compile("^Ändringsbegäran: utökad finansiering")).first.click()
-    page.get_by_role("heading", name="Ändringsbegäran: utökad finansiering").wait_for()
+    page.get_by_role("heading", name="Ändringsbegäran: utökad finansiering", exact=True).wait_for()
     axe(page)
     page.get_by_label("Föreslaget belopp (kr)").fill("800 000")
     page.get_by_label("VRAU:s förslag till Värmlandsrådet").fill(
