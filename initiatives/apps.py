@@ -53,11 +53,11 @@ class InitiativesConfig(AppConfig):
         panels.register(
             "start", panels.Panel("initiatives/start_panel.html", selectors.start_panel, order=10)
         )
-        # Change requests after the decision (ändringsbegäran): on the initiative's page, before the
+        # Change requests after the decision (ändringsbegäran): on the initiative's page, after the
         # ledger's panel, and in its history.
         panels.register(
             "initiative-detail",
-            panels.Panel("initiatives/changerequest_panel.html", selectors.change_request_panel, order=250),
+            panels.Panel("initiatives/changerequest_panel.html", selectors.change_request_panel, order=350),
         )
         from core.history import register_history_sources
 

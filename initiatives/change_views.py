@@ -31,7 +31,7 @@ def change_request_create(request, pk):
     initiative = get_object_or_404(Initiative.objects.visible_to(request.user).select_related("party"), pk=pk)
     if not permissions.can_request_change(request.user, initiative):
         raise PermissionDenied
-    form = forms.ChangeRequestForm(request.POST or None)
+    form = forms.ChangeRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             change = changes.change_request_submit(
