@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +128,19 @@ def initiative_list(*, user, filters: InitiativeFilter) -> QuerySet[Initiative]:
     else:
         qs = qs.order_by("-registration_year", "-registration_serial", "-created_at")
     return qs
+
+
+def initiative_list_page(qs: QuerySet[Initiative], number, per_page: int) -> Page:
+    """One page of the list in a fixed number of queries whatever page it is. The page's ids are found
+    first on the filtered, ordered list without the amount and co-sponsor subqueries, which PostgreSQL
+    would otherwise evaluate for every row an OFFSET skips (page 40 read ~1,000 rows' ledger sums to
+    show 25); only a sort by an amount keeps its subquery in the ORDER BY. The page's rows are then read
+    with their subqueries, in the same order."""
+    page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = {initiative.pk: initiative for initiative in qs.filter(pk__in=ids).order_by()} if ids else {}
+    page.object_list = [rows[pk] for pk in ids]
+    return page
 
 
 _SORT_ANNOTATIONS = {"beviljat": "granted", "utbetalt": "disbursed"}
