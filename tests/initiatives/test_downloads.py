@@ -10,7 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from initiatives import services
-from initiatives.models import Attachment, OutcomeAttachment
+from initiatives.models import Attachment
+from outcomes.models import OutcomeAttachment
 from tests.accounting.factories import decide, make_fund, supported_initiative
 from tests.core.factories import PDF, docx_bomb, docx_with_entries, png_then_html, upload
 from tests.factories import initiative_draft
@@ -124,7 +125,7 @@ def report(finance, karlstad, initiator):
 
 def _outcome_post(initiative, file):
     return (
-        reverse("initiatives:outcome-submit", args=[initiative.pk, "progress", "2027-02-15"]),
+        reverse("outcomes:outcome-submit", args=[initiative.pk, "progress", "2027-02-15"]),
         {
             "period_start": "2026-03-01",
             "period_end": "2026-12-31",
@@ -156,7 +157,7 @@ def test_an_outcome_attachment_is_downloaded_only_by_those_who_read_the_report(
     assert client.post(*_outcome_post(report, upload(SWEDISH_NAME, PDF))).status_code == 302
     attachment = OutcomeAttachment.objects.get()
     assert attachment.original_name == SWEDISH_NAME
-    url = reverse("initiatives:outcome-attachment-download", args=[attachment.report.pk, attachment.pk])
+    url = reverse("outcomes:outcome-attachment-download", args=[attachment.report.pk, attachment.pk])
     assert_download(client.get(url), PDF, "application/pdf", SWEDISH_NAME)
     for reader in (secretariat, auditor):
         client.force_login(reader)

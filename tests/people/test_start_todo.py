@@ -15,8 +15,8 @@ from django.utils.html import strip_tags
 from core.todo import todo_counts
 from initiatives import services
 from initiatives.models import Initiative, Status
-from initiatives.outcome_selectors import REMIND_DAYS_BEFORE, outcome_schedule
-from initiatives.todo import _next_outcome_due
+from outcomes.selectors import REMIND_DAYS_BEFORE, outcome_schedule
+from outcomes.todo import _next_outcome_due
 from people.models import User
 from tests.factories import initiative_submitted
 
@@ -100,7 +100,7 @@ def test_the_menu_counts_what_waits_and_follows_the_state(client, demo):
 )
 def test_outcome_reports_due_in_sql_agree_with_the_outcome_schedule(demo, today):
     """The menu counts outcome reports in SQL (initiatives/todo.py); the outcome pages compute the
-    schedule in Python (outcome_selectors). Both answer the same for every decided initiative."""
+    schedule in Python (outcomes.selectors). Both answer the same for every decided initiative."""
     today = datetime.date.fromisoformat(today)
     until = today + datetime.timedelta(days=REMIND_DAYS_BEFORE)
     decided = Initiative.objects.filter(status=Status.DECIDED).order_by("pk")
