@@ -15,30 +15,11 @@ from initiatives.models import Status
 from outcomes import services
 from outcomes.models import OutcomeReminder, OutcomeReview
 from outcomes.selectors import outcome_schedule, outcomes_due
-from tests.accounting.factories import decide, make_fund, supported_initiative
+from tests.accounting.factories import decide, supported_initiative
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def funded(finance, karlstad, initiator):
-    fund = make_fund(finance)
-    initiative = supported_initiative(party=karlstad, user=initiator, title="Cykelstråk")
-    initiative.start_date = datetime.date(2026, 3, 1)
-    initiative.end_date = datetime.date(2027, 12, 31)
-    initiative.contact_email = "kontakt@example.invalid"
-    initiative.save()
-    decide(
-        fund=fund,
-        initiative=initiative,
-        user=finance,
-        amount="1000000.00",
-        decided_on=datetime.date(2026, 2, 1),
-    )
-    initiative.refresh_from_db()
-    return initiative
 
 
 def _data(**changes):
