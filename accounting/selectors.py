@@ -11,18 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    Max,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Sum,
-    When,
-    prefetch_related_objects,
-)
+from django.db.models import Case, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, When
+from django.db.models.query import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from accounting import permissions
