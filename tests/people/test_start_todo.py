@@ -99,7 +99,7 @@ def test_the_menu_counts_what_waits_and_follows_the_state(client, demo):
     "today", ["2023-01-10", "2024-02-05", "2025-03-20", "2026-02-10", "2026-11-30", "2029-06-01"]
 )
 def test_outcome_reports_due_in_sql_agree_with_the_outcome_schedule(demo, today):
-    """The menu counts outcome reports in SQL (initiatives/todo.py); the outcome pages compute the
+    """The menu counts outcome reports in SQL (outcomes/todo.py); the outcome pages compute the
     schedule in Python (outcomes.selectors). Both answer the same for every decided initiative."""
     today = datetime.date.fromisoformat(today)
     until = today + datetime.timedelta(days=REMIND_DAYS_BEFORE)
