@@ -99,31 +99,12 @@ class InitiativesConfig(AppConfig):
                 20,
             ),
             (
-                "outcome-review",
-                _("En utfallsrapport lämnas in eller granskas"),
-                _("Sekretariatet får inlämnade rapporter, parten besked om granskningen."),
-                party_or_secretariat,
-                True,
-                30,
-            ),
-            (
                 "change-request",
                 _("En ändringsbegäran lämnas in eller avgörs"),
                 _("Ekonomi och sekretariatet får inlämnade ändringsbegäranden, parten besked om utfallet."),
                 lambda user: party_or_secretariat(user) or user.has_role(Role.FINANCE),
                 True,
                 35,
-            ),
-            (
-                "outcome-reminder",
-                _("Påminnelse om utfallsrapport"),
-                _(
-                    "Två veckor före sista dag och varje dag därefter. "
-                    "Kan inte stängas av: avtalet kräver rapporten."
-                ),
-                permissions.is_initiator,
-                False,
-                40,
             ),
         ):
             notifications.register(

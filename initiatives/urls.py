@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from initiatives import change_views, views
 
@@ -35,5 +35,4 @@ urlpatterns = [
     path(
         "andringar/<int:pk>/aterkalla/", change_views.change_request_withdraw, name="change-request-withdraw"
     ),
-    path("", include("initiatives.outcome_urls")),
 ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounting', '0011_delegation_register'),
         ('council', '0012_change_request_items'),
-        ('initiatives', '0008_change_requests'),
+        ('initiatives', '0009_change_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0007_queue_indexes'),
+        ('initiatives', '0008_outcomes_move_to_own_app'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
