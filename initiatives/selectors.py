@@ -713,6 +713,13 @@ def change_request_rows(initiative_ref) -> ArraySubquery:
         .order_by("decided_on", "pk")
         .values(row=JSONObject(pk="pk", reference="reference", decided_on="decided_on"))
     )
+    # VRAU's and Värmlandsrådet's handling of a request for more money (the council's agenda items).
+    item_model = ChangeRequest._meta.get_field("agenda_items").related_model
+    items = ArraySubquery(
+        item_model.objects.filter(change_request=OuterRef("pk"), annulled_at__isnull=True)
+        .order_by("meeting__starts_at", "pk")
+        .values(row=JSONObject(body="meeting__body__name", outcome="outcome", meeting="meeting_id"))
+    )
     return ArraySubquery(
         ChangeRequest.objects.filter(initiative=initiative_ref)
         .order_by("number")
@@ -723,6 +730,7 @@ def change_request_rows(initiative_ref) -> ArraySubquery:
                 kind="kind",
                 status="status",
                 submitted_at="submitted_at",
+                items=items,
                 decisions=decisions,
             )
         )
@@ -739,6 +747,7 @@ class ChangeRequestRow:
     status_label: str
     status_tag: str
     submitted_on: str
+    items: list[dict]  # {"body", "outcome" (a label), "meeting"}
     decisions: list[dict]
 
     def get_absolute_url(self) -> str:
@@ -766,6 +775,9 @@ def change_request_panel(initiative, user) -> dict | None:
         rows = Initiative.objects.filter(pk=initiative.pk).values_list(
             change_request_rows(initiative.pk), flat=True
         )[0]
+    item_outcomes = dict(
+        ChangeRequest._meta.get_field("agenda_items").related_model._meta.get_field("outcome").flatchoices
+    )
     change_requests = []
     for row in rows or []:
         shown = ChangeRequest(kind=row["kind"], status=row["status"])
@@ -779,6 +791,14 @@ def change_request_panel(initiative, user) -> dict | None:
                 submitted_on=timezone.localdate(
                     datetime.datetime.fromisoformat(row["submitted_at"])
                 ).isoformat(),
+                items=[
+                    {
+                        "body": item["body"],
+                        "outcome": item_outcomes.get(item["outcome"]) or _("På föredragningslistan"),
+                        "meeting": item["meeting"],
+                    }
+                    for item in row["items"] or []
+                ],
                 decisions=row["decisions"] or [],
             )
         )

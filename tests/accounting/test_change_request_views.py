@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounting import services
 from accounting.models import Decision
 from initiatives import changes
 from initiatives.models import ChangeKind, ChangeRequest, ChangeStatus, Initiative
@@ -167,3 +168,52 @@ def test_change_request_pages_keep_to_the_query_budget(client, running, initiato
                 assert client.get(url).status_code == 200, url
             counts[url] = len(queries)
         assert max(counts.values()) <= 12, counts
+
+
+def test_the_initiative_page_shows_each_change_with_its_own_decision_trail(
+    client, running, initiator, secretariat, finance, funded, decision
+):
+    from tests.accounting.test_change_requests import _to_council
+
+    extension = _extension(running, initiator)
+    more = changes.change_request_submit(
+        initiative=running,
+        kind=ChangeKind.ADDITIONAL_FUNDING,
+        reason="Fler orter.",
+        amount="800000.00",
+        user=initiator,
+    )
+    item = _to_council(more, secretariat)
+    extra = services.decision_record(
+        fund=funded,
+        initiative=running,
+        change_request=more,
+        maker_kind="board",
+        maker_name="Regionstyrelsen",
+        delegation_point=None,
+        decided_on=date(2026, 3, 20),
+        reference="RS 2026/55 § 2",
+        amount=Decimal("800000.00"),
+        user=finance,
+    )
+    client.force_login(initiator)
+    page = client.get(running.get_absolute_url()).content.decode()
+    panel = page[page.index('id="changes-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    rows = panel.split("<tr>")[2:]  # the header row first
+    assert len(rows) == 2
+    first, second = rows
+    # The longer period waits for Region Värmland: no council step, no decision yet.
+    assert extension.get_absolute_url() in first and "Förlängd period" in first
+    assert "Värmlandsrådet" not in first and "RS 2026/55" not in first
+    # More money: VRAU's proposal, Värmlandsrådet's position, and the region's decision amending the first.
+    assert more.get_absolute_url() in second
+    vrau_at, varmlandsradet_at, region_at = (
+        second.index("Värmlandsrådets arbetsutskott:"),
+        second.index("Värmlandsrådet:"),
+        second.index("RS 2026/55 § 2"),
+    )
+    assert vrau_at < varmlandsradet_at < region_at
+    assert reverse("council:meeting-detail", args=[item.meeting_id]) in second
+    assert reverse("accounting:initiative-money", args=[running.pk]) in second  # the party's link
+    assert extra.amends == decision
