@@ -165,6 +165,12 @@ def test_more_money_through_vrau_and_varmlandsradet_to_the_regions_decision_and_
     page.get_by_text("Värmlandsrådet: Konsensus").wait_for()
     page.get_by_text(re.compile("Region Värmlands beslut RS 2026/55 § 2")).wait_for()
     axe(page)
+    # The initiative's page shows the change with its own trail, next to the first decision's money.
+    page.goto(initiative.get_absolute_url())
+    row = page.get_by_role("region", name="Ändringar efter beslutet").get_by_role("row").nth(1)
+    row.get_by_role("link", name="Värmlandsrådet: Konsensus").wait_for()
+    row.get_by_role("link", name="RS 2026/55 § 2").wait_for()
+    axe(page)
 
 
 def test_a_longer_period_decided_by_region_varmland(page, axe, running, initiator, finance):
