@@ -2,6 +2,7 @@
 trail, Region Värmland's decision form, the list — with the refusals next to their fields, and the query
 budget."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -36,6 +37,15 @@ def _extension(initiative, user):
     )
 
 
+def _field_errors(page: str, name: str) -> str:
+    """The text of the error list Django renders next to the field `name` ("" if none)."""
+    marker = f'id="id_{name}_error"'
+    if marker not in page:
+        return ""
+    errors = page[page.index(marker) :]
+    return re.sub(r"<[^>]+>", "", errors[errors.index(">") + 1 : errors.index("</ul>")]).strip()
+
+
 def test_the_initiative_page_offers_the_party_to_ask_for_a_change(
     client, running, initiator, other_initiator
 ):
@@ -57,8 +67,10 @@ def test_asking_for_a_change_through_the_form(client, running, initiator):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Året måste ligga inom initiativets period 2026–2027." in page
-    assert "Ange beloppet." in page
+    # Each refusal stands in its own field's error list, in Swedish.
+    assert _field_errors(page, "to_year") == "Året måste ligga inom initiativets period 2026–2027."
+    assert _field_errors(page, "amount") == "Ange beloppet."
+    assert _field_errors(page, "from_year") == ""
     assert not ChangeRequest.objects.exists()
     response = client.post(
         url,
