@@ -77,9 +77,7 @@ def items_with_basis() -> QuerySet[AgendaItem]:
     """Items read with their meeting, the initiative, its party and preparation, and VRAU's latest
     proposal on the initiative (a proposal whose recording was annulled does not count) as columns: what
     `item_basis` needs, in one query."""
-    latest = Proposal.objects.filter(
-        initiative_id=OuterRef("initiative_id"), item__annulled_at__isnull=True
-    ).order_by("-recorded_at", "-pk")
+    latest = Proposal.objects.current().filter(initiative_id=OuterRef("initiative_id"))
     return AgendaItem.objects.select_related(
         "meeting__body", "initiative", "initiative__party", "initiative__preparation"
     ).annotate(

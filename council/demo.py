@@ -90,7 +90,7 @@ def _take_positions(meeting, story, secretariat, parties, names, adjusters, *, c
     everyone = dict.fromkeys(parties, (StanceKind.SUPPORTS, ""))
     by_slug = {p.slug: p for p in parties}
     for index, (item, initiative, what) in enumerate(items):
-        proposal = initiative.council_proposals.order_by("-pk").first()
+        proposal = initiative.council_proposals.current().first()
         if what == CONSENSUS:
             aside = parties[(3 * index + 5) % len(parties)]
             services.item_decide(
