@@ -17,6 +17,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_re
 from django.utils import timezone
 
 from council.consensus import Quorum, Rules, quorum_forecast
+from council.membership import parties_counted
 from council.models import AgendaItem, Meeting, Proposal, RulesOfProcedure
 from council.services import rules_in_force
 from initiatives.models import Attachment, Initiative, Preparation
@@ -62,7 +63,11 @@ class ItemBasis:
 
 def quorum_view(*, meeting: Meeting, parties: list) -> QuorumView:
     """`parties`: from `selectors.parties_with_attendance` (already read by the page)."""
-    rules = rules_in_force(body=meeting.body, on=timezone.localdate(meeting.starts_at))
+    day = timezone.localdate(meeting.starts_at)
+    rules = rules_in_force(body=meeting.body, on=day)
+    counted = parties_counted(body=meeting.body, on=day)
+    if counted is not None:
+        parties = [p for p in parties if p.pk in counted]
     present = [p for p in parties if p.attendance_present]
     absent = [p for p in parties if not p.attendance_present]
     quorum = quorum_forecast(

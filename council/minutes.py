@@ -36,19 +36,23 @@ def meeting_open(*, meeting: Meeting, chair: User | None, adjusters: list[User],
     _under_way(meeting)
     candidates = set(protocol.signatory_candidates(meeting).values_list("pk", flat=True))
     if not candidates:
-        raise ValidationError(
-            _("Registrera närvaron först: ordförande och justerare väljs bland de närvarande."),
-            code="no_candidates",
-        )
+        if not meeting.attendance.filter(present=True).exists():
+            message = _("Registrera närvaron först: ordförande och justerare väljs bland de närvarande.")
+        else:
+            message = _(
+                "Ingen av de närvarande parterna har ledamöter eller ersättare i organet: "
+                "för in organets ledamöter först."
+            )
+        raise ValidationError(message, code="no_candidates")
     errors = {}
     if chair is None:
         errors["chair"] = _("Välj ordförande.")
     elif chair.pk not in candidates:
-        errors["chair"] = _("Ordföranden väljs bland dem som är närvarande för en part.")
+        errors["chair"] = protocol.CHAIR_NOT_CANDIDATE
     if not adjusters:
         errors["adjusters"] = _("Välj minst en justerare.")
     elif any(a.pk not in candidates for a in adjusters):
-        errors["adjusters"] = _("Justerarna väljs bland dem som är närvarande för en part.")
+        errors["adjusters"] = protocol.ADJUSTER_NOT_CANDIDATE
     elif chair is not None and chair in adjusters:
         errors["adjusters"] = _("Ordföranden justerar protokollet som ordförande: välj andra justerare.")
     if errors:

@@ -126,3 +126,35 @@ def test_the_meeting_page_and_the_notice_never_state_a_proposal_whose_recording_
     client.force_login(secretariat)
     html = client.get(reverse("council:item-record", args=[council.pk, item.pk])).content.decode()
     assert "Det gällande förslaget." in html and "Felregistrerat" not in html
+
+
+def test_at_vrau_the_quorum_counts_the_parties_seated_in_it_not_all_seventeen(client, secretariat, parties):
+    """VRAU is a committee: with three parties seated, three present reach its quorum (the page says so
+    and a recording decides), where Värmlandsrådet still counts all 17 parties."""
+    from council.models import Outcome, StanceKind
+    from tests.council.factories import seat
+    from tests.factories import UserFactory
+
+    seated = parties[:3]
+    for party in seated:
+        seat(UserFactory(party=party), "vrau")
+    meeting = MeetingFactory(body=body("vrau"), created_by=secretariat)
+    item = services.item_add(meeting=meeting, user=secretariat, title="Verksamhetsplan", description="Plan.")
+    services.meeting_publish_agenda(meeting=meeting, user=secretariat)
+    all_present(meeting, secretariat, seated)
+    client.force_login(secretariat)
+    page = client.get(reverse("council:item-record", args=[meeting.pk, item.pk])).content.decode()
+    assert "3 parter närvarande, 3 krävs – beslut kan fattas." in page
+    assert "av 17" not in page
+
+    supports = dict.fromkeys(seated, (StanceKind.SUPPORTS, ""))
+    services.item_decide(item=item, user=secretariat, stances=supports)
+    item.refresh_from_db()
+    assert item.outcome == Outcome.CONSENSUS
+
+    council = MeetingFactory(starts_at=meeting.starts_at.replace(day=20), created_by=secretariat)
+    council_item = services.item_add(meeting=council, user=secretariat, title="Information", description="-")
+    services.meeting_publish_agenda(meeting=council, user=secretariat)
+    all_present(council, secretariat, seated)
+    page = client.get(reverse("council:item-record", args=[council.pk, council_item.pk])).content.decode()
+    assert "3 av 17 parter närvarande – beslut kan inte fattas." in page
