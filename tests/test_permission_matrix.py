@@ -31,6 +31,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.council.factories import seat
 from tests.factories import initiative_draft, initiative_submitted
 
 ROLES = ("anonymous", "own", "other", "secretariat", "finance", "auditor", "representative", "administrator")
@@ -1117,8 +1118,11 @@ def world(
     council_services.document_add(
         item=item, title="Underlag", file=SimpleUploadedFile("underlag.pdf", PDF), user=secretariat
     )
-    # Karlstad's representative chairs and Arvika's adjusts (representatives of parties present).
-    arvika_representative = UserFactory(username="vr-arvika", party=arvika, roles=["council_representative"])
+    # Karlstad's representative chairs and Arvika's adjusts (Värmlandsrådet's members, parties present).
+    arvika_representative = seat(
+        UserFactory(username="vr-arvika", party=arvika, roles=["council_representative"]), "varmlandsradet"
+    )
+    seat(representative, "varmlandsradet")
     council_minutes.meeting_open(
         meeting=meeting, chair=representative, adjusters=[arvika_representative], user=secretariat
     )
