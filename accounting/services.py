@@ -1168,6 +1168,8 @@ def _against_commitment(
     _not_before_decision(commitment.decision, booking_date, kind)
     if kind == Kind.DISBURSEMENT:
         _money_may_go_to(commitment.initiative_id)
+    if kind == Kind.REPAYMENT:
+        _hold_claims_still([commitment.initiative_id])
     locked_claim = _claim_for_repayment(claim, commitment, amount, booking_date) if claim else None
     part = commitment.capital_part
     _lock_parts([part])
@@ -1218,6 +1220,15 @@ def _against_commitment(
     if locked_claim is not None:
         _claim_repaid_add(locked_claim, amount, user, reason=f"återbetalning {verification.number_label}")
         claim.repaid, claim.status = locked_claim.repaid, locked_claim.status
+    elif kind == Kind.REPAYMENT:
+        _claims_stay_covered(
+            [commitment.initiative_id],
+            _(
+                "Initiativet har öppna återkrav, och den här återbetalningen skulle lämna mindre utbetalt "
+                "netto än återkraven kräver. Bokför den mot återkravet, på återkravets sida."
+            ),
+            field="amount",
+        )
     return verification
 
 
@@ -1329,6 +1340,32 @@ def _claim_for_repayment(claim: RecoveryClaim, commitment: Commitment, amount: D
             code="before_claim",
         )
     return locked
+
+
+def _hold_claims_still(initiative_ids) -> None:
+    """Read the initiatives FOR SHARE: a recovery claim cannot be made for them (it locks the initiative
+    FOR NO KEY UPDATE) until this posting commits, so the claims' check below sees every claim."""
+    ids = sorted(set(initiative_ids))
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM initiatives_initiative WHERE id = ANY(%s) ORDER BY id FOR SHARE", [ids]
+            )
+
+
+def _claims_stay_covered(initiative_ids, message: str, field: str | None = None) -> None:
+    """Open recovery claims never ask for more than was paid out net: a posting that takes the net below
+    them (a repayment not booked against the claim, a disbursement corrected) is refused and rolled back.
+    One query when no claim is open."""
+    ids = sorted(set(initiative_ids))
+    claimed = set(
+        RecoveryClaim.objects.outstanding()
+        .filter(initiative_id__in=ids)
+        .values_list("initiative_id", flat=True)
+    )
+    for initiative_id in sorted(claimed):
+        if recovery_claim_room(Initiative(pk=initiative_id)) < 0:
+            raise ValidationError({field: message} if field else message, code="claims_not_covered")
 
 
 def _claim_repaid_add(claim: RecoveryClaim, amount: Decimal, user: User, *, reason: str) -> None:
@@ -1804,6 +1841,8 @@ def verification_reverse(
             code="reverse_reversal",
         )
     lines = list(verification.lines.select_related("capital_part", "account").order_by("id"))
+    initiative_ids = [line.initiative_id for line in lines if line.initiative_id]
+    _hold_claims_still(initiative_ids)
     # A repayment booked against a recovery claim: the claim is locked first (the lock order of
     # repayments) and its repaid amount goes down with the reversal.
     claim = (
@@ -1857,6 +1896,13 @@ def verification_reverse(
             (line.amount for line in lines if line.account.kind == Account.Kind.AVAILABLE), Decimal("0.00")
         )
         _claim_repaid_add(claim, back, user, reason=f"rättelse {reversal.number_label}")
+    _claims_stay_covered(
+        initiative_ids,
+        _(
+            "Rättelsen skulle göra att initiativets öppna återkrav kräver mer än vad som betalats ut netto. "
+            "Skriv av eller rätta återkravet först."
+        ),
+    )
     return reversal
 
 
