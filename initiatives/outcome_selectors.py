@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, prefetch_related_objects
 
 from initiatives.models import (
+    FUNDED_STATUSES,
     Initiative,
     OutcomeIndicator,
     OutcomeKind,
@@ -209,7 +210,7 @@ def outcome_panel_context(initiative: Initiative, user) -> dict | None:
     """The outcome panel on an initiative's page (core.panels slot "initiative-detail")."""
     from initiatives.outcome_permissions import can_view_outcomes
 
-    if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
+    if initiative.status not in FUNDED_STATUSES or not can_view_outcomes(user, initiative):
         return None
     reports = outcome_reports_in_order(initiative)
     schedule = outcome_schedule(initiative, reports)
@@ -237,7 +238,7 @@ def outcome_timeline_dates(initiative: Initiative, user) -> dict:
     initiatives and readers of their outcome reports, shared with the outcome panel)."""
     from initiatives.outcome_permissions import can_view_outcomes
 
-    if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
+    if initiative.status not in FUNDED_STATUSES or not can_view_outcomes(user, initiative):
         return {}
     latest = max((r.submitted_at for r in outcome_reports_in_order(initiative)), default=None)
     return {"reports": latest}
