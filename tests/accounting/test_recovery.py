@@ -421,3 +421,21 @@ def test_open_claims_never_ask_for_more_than_was_paid_out_net(commitment, initia
             verification=payment, booking_date=date(2026, 7, 2), text="Fel", user=finance
         )
     assert selectors.initiative_money_figures(initiative).repaid == D("100000.00")
+
+
+def test_the_reminders_are_a_daily_periodic_task_sent_as_finance(commitment, initiative, initiator, finance):
+    import datetime
+
+    from procrastinate.contrib.django import app
+
+    from accounting.tasks import recovery_claim_reminders
+
+    periodic = {task.periodic_id: task for task in app.periodic_registry.periodic_tasks.values()}
+    assert periodic["recovery-claim-reminders"].cron == "10 6 * * *"
+    _pay(commitment, finance)
+    claim = _claim(initiative, finance, "1000.00", decided_on=date(2026, 6, 1), due_on=date(2026, 6, 30))
+    at = datetime.datetime(2026, 7, 10, 6, 10, tzinfo=datetime.UTC).timestamp()
+    assert recovery_claim_reminders(timestamp=int(at)) == 1
+    claim.refresh_from_db()
+    assert claim.reminded_on == date(2026, 7, 10)
+    assert claim.history.order_by("-history_id").first().history_user == finance
