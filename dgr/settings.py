@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "initiatives",
     "council",
     "accounting",
+    "outcomes",  # outcome reporting of funded initiatives (utfall)
     "imports",
     "reports",
     "public_record",  # the public record: open pages, open data (reads only, through the others' selectors)

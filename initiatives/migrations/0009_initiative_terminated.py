@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("initiatives", "0007_queue_indexes"),
+        ("initiatives", "0008_outcomes_move_to_own_app"),
         ("people", "0007_declared_interests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
