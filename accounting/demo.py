@@ -1,5 +1,6 @@
 """Demo ledger: DGR opened 2022-01-01 with its three capital parts, four initiatives decided and paid out
-over several years (with a repayment, a release, a transfer and a reversal), 2022–2025 closed, 2026 open.
+over several years (with a repayment, a release, a transfer, a reversal and a recovery claim), 2022–2025
+closed, 2026 open.
 
 The initiatives are those of the initiatives demo that Värmlandsrådet supported by consensus in March
 2022 (council demo); `decision_record` finds the position each decision rests on. The initiative
@@ -222,6 +223,16 @@ def load(*, password: str, stdout) -> None:
     pay(c_ladd, date(2025, 5, 5), "4000000")
     close(2025)
 
-    # 2026, open: one more payment so far.
+    # 2026, open: one more payment so far, and a recovery claim (återkrav) on the visitor project, whose
+    # final accounts showed money spent outside the decision; not yet repaid, so finance follows it up.
     pay(c_ladd, date(2026, 2, 2), "1000000")
+    post(
+        services.recovery_claim_create,
+        initiative=besok,
+        amount=D("100000"),
+        reason="Slutredovisningen visar kostnader utanför beslutet (marknadsföring utanför Värmland).",
+        reference="RD 2026/41",
+        decided_on=date(2026, 3, 2),
+        due_on=date(2026, 4, 30),
+    )
     stdout.write("  fonden DGR med huvudbok 2022–2026 (2022–2025 stängda)")

@@ -2,6 +2,7 @@
 made when the form is rendered, so a double click or a resent form posts once."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -434,3 +435,72 @@ class CapitalPartEditForm(forms.ModelForm):
         fields = ["name", "origin"]
         labels = {"name": _("Namn"), "origin": _("Ursprung")}
         widgets = {"origin": forms.Textarea(attrs={"rows": 2})}
+
+
+# --- early termination and recovery claims ---------------------------------------------------------
+
+_REFERENCE_HELP = _("Till exempel RS 2026/123 § 45.")
+
+
+class TerminationForm(forms.Form):
+    terminated_on = date_field(_("Avbrutet från och med"))
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skälet skickas till den initierande parten och syns på initiativets sida."),
+    )
+    reference = forms.CharField(
+        label=_("Beslutsnummer eller paragraf"), max_length=100, required=False, help_text=_REFERENCE_HELP
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("terminated_on", timezone.localdate())
+
+    apply_service_error = PostingForm.apply_service_error
+
+
+class RecoveryClaimForm(PostingForm):
+    amount = AmountField(label=_("Belopp att kräva tillbaka (kr)"))
+    reason = forms.CharField(label=_("Skäl"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    reference = forms.CharField(
+        label=_("Beslutsnummer eller paragraf"), max_length=100, required=False, help_text=_REFERENCE_HELP
+    )
+    decided_on = date_field(_("Beslutsdatum"))
+    due_on = date_field(_("Förfallodag"), help_text=_("ÅÅÅÅ-MM-DD. Senast då ska beloppet vara återbetalt."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("decided_on", timezone.localdate())
+        self.initial.setdefault("due_on", timezone.localdate() + timedelta(days=30))
+
+
+class CommitmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Åtagande %(id)s, %(part)s") % {"id": obj.pk, "part": obj.capital_part}
+
+
+class ClaimRepaymentForm(MoneyEventForm):
+    """A repayment booked against a recovery claim: the commitment says which capital part gets it."""
+
+    commitment = CommitmentChoiceField(label=_("Åtagande (kapitaldel)"), queryset=None, empty_label=None)
+    field_order = ["commitment", "amount", "booking_date", "text"]
+
+    def __init__(self, *args, commitments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].queryset = commitments
+
+
+class WriteOffForm(forms.Form):
+    written_off_on = date_field(_("Avskrivet den"))
+    reason = forms.CharField(label=_("Skäl"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reference = forms.CharField(
+        label=_("Beslutsnummer eller paragraf"), max_length=100, help_text=_REFERENCE_HELP
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("written_off_on", timezone.localdate())
+
+    apply_service_error = PostingForm.apply_service_error

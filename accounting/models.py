@@ -31,6 +31,14 @@ Models
   transaction, so numbers are gapless: a rolled-back posting rolls back its number too.
 - YearBalance: the snapshot written when a year is closed: opening, movement and closing per account,
   capital part and event. Balances are the last closed snapshot plus the open years' lines.
+- RecoveryClaim (återkrav): Region Värmland claims paid-out money back from an initiative (terminated
+  early, or money not used as decided), with amount, reason, decision date and due date. Repayments book
+  against it (`Verification.recovery_claim`; `repaid` is their sum, kept in the same transaction). The
+  database refuses an amount not above zero, `repaid` below zero or above the amount, and a status that
+  does not match `repaid` (open: nothing repaid; partly repaid; repaid: all of it; written off: with a
+  reason and a decision, and something still outstanding). The service refuses a claim above what was
+  paid out net and not already claimed, and a repayment above what is outstanding (the claim row is
+  locked FOR UPDATE, so concurrent repayments queue up and never overpay).
 
 Invariants, enforced by PostgreSQL (migration 0002) and not only here
 - every verification has ≥ 2 lines summing to zero (a deferred constraint trigger, checked at COMMIT);
@@ -448,6 +456,10 @@ class Verification(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
+    # A repayment booked against a recovery claim (and the reversal of one carries the same claim).
+    recovery_claim = models.ForeignKey(
+        "RecoveryClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="verifications"
+    )
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
@@ -574,3 +586,115 @@ class YearBalance(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year_id} {self.account_id} {self.event}: {self.closing}"
+
+
+class RecoveryClaimQuerySet(models.QuerySet):
+    def outstanding(self):
+        """Claims with money still to come back (not repaid in full, not written off)."""
+        return self.filter(status__in=[RecoveryClaim.Status.OPEN, RecoveryClaim.Status.PARTLY_REPAID])
+
+    def overdue(self, today):
+        return self.outstanding().filter(due_on__lt=today)
+
+
+class RecoveryClaim(models.Model):
+    """A recovery claim (återkrav): money paid out that the initiative's party is to pay back."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Obetalt")
+        PARTLY_REPAID = "partly_repaid", _("Delvis återbetalt")
+        REPAID = "repaid", _("Återbetalt")
+        WRITTEN_OFF = "written_off", _("Avskrivet")
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="recovery_claims", verbose_name=_("fond")
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        on_delete=models.PROTECT,
+        related_name="recovery_claims",
+        verbose_name=_("initiativ"),
+    )
+    amount = MoneyField(_("återkrävt belopp"))
+    reason = models.TextField(_("skäl"), max_length=2000)
+    reference = models.CharField(
+        _("beslutsnummer"), max_length=100, blank=True, help_text=_("Till exempel RS 2026/123 § 45.")
+    )
+    decided_on = models.DateField(_("beslutsdatum"))
+    due_on = models.DateField(_("förfallodag"))
+    repaid = MoneyField(_("återbetalt"), default=Decimal("0.00"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    written_off_on = models.DateField(_("avskrivet den"), null=True, blank=True, editable=False)
+    write_off_reason = models.TextField(
+        _("skäl för avskrivning"), max_length=2000, blank=True, editable=False
+    )
+    write_off_reference = models.CharField(
+        _("beslut om avskrivning"), max_length=100, blank=True, editable=False
+    )
+    # The last overdue reminder mailed to the party (accounting.tasks): one at most per REMIND_EVERY_DAYS.
+    reminded_on = models.DateField(_("senast påmint"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = RecoveryClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("återkrav")
+        verbose_name_plural = _("återkrav")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_claim_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(repaid__gte=0, repaid__lte=models.F("amount")),
+                name="recovery_claim_repaid_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("decided_on")), name="recovery_claim_due_after_decision"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", repaid=0)
+                | Q(status="partly_repaid", repaid__gt=0, repaid__lt=models.F("amount"))
+                | Q(status="repaid", repaid=models.F("amount"))
+                | (
+                    Q(status="written_off", written_off_on__isnull=False, repaid__lt=models.F("amount"))
+                    & ~Q(write_off_reason="")
+                ),
+                name="recovery_claim_status_matches_repaid",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="recovery_claim_has_reason"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="recovery_claim_status_due")]
+
+    def __str__(self):
+        return _("Återkrav %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("accounting:recovery-claim-detail", args=[self.pk])
+
+    @property
+    def outstanding(self) -> Decimal:
+        """What is still to be paid back (nothing once written off)."""
+        if self.status == self.Status.WRITTEN_OFF:
+            return Decimal("0.00")
+        return self.amount - self.repaid
+
+    @property
+    def written_off(self) -> Decimal:
+        return self.amount - self.repaid if self.status == self.Status.WRITTEN_OFF else Decimal("0.00")
+
+    def is_overdue(self, today) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.PARTLY_REPAID) and self.due_on < today
+
+    @staticmethod
+    def status_for(amount: Decimal, repaid: Decimal) -> str:
+        if repaid <= 0:
+            return RecoveryClaim.Status.OPEN
+        return RecoveryClaim.Status.REPAID if repaid >= amount else RecoveryClaim.Status.PARTLY_REPAID

@@ -525,7 +525,7 @@ _CURRENT_STEP = {
     Status.DECIDED: "commitments",
 }
 # Where a closed initiative stopped: the step that ended it.
-_ENDED_AT = {Status.NOT_ELIGIBLE: "prepared", Status.NOT_SUPPORTED: "council"}
+_ENDED_AT = {Status.NOT_ELIGIBLE: "prepared", Status.NOT_SUPPORTED: "council", Status.TERMINATED: "reports"}
 
 # What is expected next and from whom, per status (None: the initiating party itself).
 _NEXT = {
@@ -581,7 +581,7 @@ def initiative_timeline(*, initiative: Initiative, user, preparation=None, threa
     for provider in _timeline_dates:
         dates |= {key: value for key, value in provider(initiative, user).items() if value}
     status = initiative.status
-    closed = status in (Status.COMPLETED, Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.WITHDRAWN)
+    closed = initiative.is_closed
     if status == Status.DECIDED:
         # After the decision the ledger tells how far the money has come.
         current = next((k for k in ("commitments", "payouts", "reports") if not dates.get(k)), "reports")

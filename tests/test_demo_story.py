@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from accounting.models import Commitment, Decision, FiscalYear, Verification
+from accounting.models import Commitment, Decision, FiscalYear, RecoveryClaim, Verification
 from accounting.selectors import initiative_money_figures
 from council.models import Meeting, MeetingStatus, Outcome, Position, Proposal
 from initiatives.models import Initiative, Status
@@ -27,6 +27,7 @@ def counts() -> dict[str, int]:
             Decision,
             Commitment,
             Verification,
+            RecoveryClaim,
             OutcomeReport,
         )
     }
@@ -103,3 +104,10 @@ def test_demo_data_tells_one_consistent_story_and_loads_twice_without_change(set
         (2025, "closed"),
         (2026, "open"),
     ]
+
+    # One recovery claim (återkrav), on a decided initiative, for no more than was paid out to it; not yet
+    # repaid, so finance has it to follow up.
+    claim = RecoveryClaim.objects.select_related("initiative").get()
+    assert claim.initiative.status == Status.DECIDED
+    assert claim.status == RecoveryClaim.Status.OPEN and claim.repaid == 0
+    assert claim.amount <= initiative_money_figures(claim.initiative).disbursed

@@ -726,6 +726,37 @@ MATRIX: dict[str, Row] = {
         get="   L 405 405 405 405 405 405 405",
         post="  L 403 403 403 404 403 403 403",
     ),
+    # Ending a decided initiative early and claiming money back are finance's (accounting.permissions).
+    "accounting:initiative-terminate": row(
+        "pk=initiative",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "accounting:recovery-claim-create": row(
+        "initiative_pk=initiative",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    # The list of claims is the ledger's readers'; a claim is also read by its initiative's party.
+    "accounting:recovery-claim-list": row(
+        get="   L 403 403 200 200 200 403 200",
+        post="  L 403 403 200 200 200 403 200",
+    ),
+    "accounting:recovery-claim-detail": row(
+        "pk=claim",
+        get="   L 200 404 200 200 200 200 200",
+        post="  L 200 404 200 200 200 200 200",
+    ),
+    "accounting:recovery-claim-repayment": row(
+        "pk=claim",
+        get="   L 403 404 403 200 403 403 403",
+        post="  L 403 404 403 200 403 403 403",
+    ),
+    "accounting:recovery-claim-write-off": row(
+        "pk=claim",
+        get="   L 403 404 403 200 403 403 403",
+        post="  L 403 404 403 200 403 403 403",
+    ),
     "accounting:release-create": row(
         "pk=commitment",
         get="   L 404 404 403 200 403 404 403",
@@ -1199,8 +1230,18 @@ def world(
     failed_mail.status, failed_mail.attempts = OutgoingMail.Status.FAILED, 5
     failed_mail.last_error = "Connection refused"
     failed_mail.save()
+    # A recovery claim on the funded initiative (återkrav), open.
+    from accounting.services import delegation_point_add, recovery_claim_create
+
+    claim = recovery_claim_create(
+        initiative=funded,
+        amount=Decimal("1000.00"),
+        reason="Medel som inte använts enligt beslutet.",
+        decided_on=decision.decided_on,
+        due_on=decision.decided_on + datetime.timedelta(days=30),
+        user=finance,
+    )
     # A point of the delegation order, and an interest the own initiator declared (jäv).
-    from accounting.services import delegation_point_add
 
     delegation_point = delegation_point_add(
         code="3.2.1",
@@ -1298,6 +1339,7 @@ def world(
         "delegation_point": delegation_point.pk,
         "interest": interest.pk,
         "commitment": commitment.pk,
+        "claim": claim.pk,
         "archive": archived.pk,
         "party": karlstad.slug,
         "awaiting_approval": awaiting.pk,
