@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "initiatives",
     "council",
     "accounting",
+    "payments",  # payment requests (rekvisitioner): initiatives ask, finance approves and pays out
     "imports",
     "reports",
     "public_record",  # the public record: open pages, open data (reads only, through the others' selectors)
