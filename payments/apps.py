@@ -11,6 +11,7 @@ class PaymentsConfig(AppConfig):
         from core.history import register_history_sources
         from core.navigation import NavEntry, register
         from initiatives.permissions import is_initiator
+        from initiatives.selectors import register_detail_annotations
         from payments import permissions, selectors
         from payments.todo import register_todos
 
@@ -31,6 +32,7 @@ class PaymentsConfig(AppConfig):
             panels.Panel("payments/initiative_panel.html", selectors.initiative_panel_context, order=310),
         )
         register_history_sources("initiative", selectors.initiative_history_sources)
+        register_detail_annotations(selectors.initiative_detail_annotations)
         for key, label, description, concerns, order in (
             (
                 "payment-request-waiting",

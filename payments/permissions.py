@@ -47,6 +47,11 @@ def can_request_payment(user, initiative) -> bool:
     return _of_party(user, initiative) and initiative.status == InitiativeStatus.DECIDED
 
 
+def is_initiator_of(user, initiative) -> bool:
+    """One of the initiative's party's initiators: who asks for its payments and follows them."""
+    return _of_party(user, initiative)
+
+
 def can_complete_payment_request(user, payment_request) -> bool:
     return (
         _of_party(user, payment_request.initiative) and payment_request.status == Status.COMPLEMENT_REQUESTED

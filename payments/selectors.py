@@ -2,15 +2,18 @@
 left to ask for on a commitment."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Cast, JSONObject, TruncDate
 
-from accounting.models import Commitment
+from accounting.models import Commitment, verification_number_label
 from accounting.selectors import commitment_figures_map
 from initiatives.models import Status as InitiativeStatus
 from payments import permissions
-from payments.models import PENDING, PaymentRequest, PaymentRequestAttachment
+from payments.models import PENDING, PaymentRequest, PaymentRequestAttachment, Status
 
 ZERO = Decimal("0.00")
 
@@ -105,23 +108,93 @@ def commitment_choices(initiative, *, excluding: PaymentRequest | None = None) -
     ]
 
 
+@dataclass(frozen=True)
+class PanelLine:
+    """One request as the initiative's page lists it (read with the initiative, see below)."""
+
+    pk: int
+    status: str
+    amount: Decimal
+    period_start: date
+    period_end: date
+    submitted_on: date
+    verification_label: str
+
+    @property
+    def status_tag(self) -> str:
+        return PaymentRequest(status=self.status).status_tag
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+
+def initiative_detail_annotations(user) -> dict:
+    """The initiative's requests the reader may see, as JSON rows in the page's query of the initiative
+    (initiatives.selectors.register_detail_annotations): the page has no query to spare."""
+    if not permissions.can_view_payment_requests(user):
+        return {}
+    text = CharField()
+    rows = (
+        payment_requests_visible_to(user)
+        .filter(initiative=OuterRef("pk"))
+        .order_by("-submitted_at", "-id")
+        .values(
+            row=JSONObject(
+                pk="id",
+                status="status",
+                amount=Cast("amount", text),
+                period_start=Cast("period_start", text),
+                period_end=Cast("period_end", text),
+                submitted_on=Cast(TruncDate("submitted_at"), text),
+                series="verification__series",
+                number="verification__number",
+                year="verification__fiscal_year__year",
+            )
+        )
+    )
+    return {"payment_request_rows": ArraySubquery(rows)}
+
+
+def _panel_line(row: dict) -> PanelLine:
+    return PanelLine(
+        pk=row["pk"],
+        status=row["status"],
+        amount=Decimal(row["amount"]),
+        period_start=date.fromisoformat(row["period_start"]),
+        period_end=date.fromisoformat(row["period_end"]),
+        submitted_on=date.fromisoformat(row["submitted_on"]),
+        verification_label=verification_number_label(row["series"], row["number"], row["year"])
+        if row["number"]
+        else "",
+    )
+
+
 def initiative_panel_context(initiative, user) -> dict | None:
     """On the initiative's page (core.panels slot "initiative-detail"): its payment requests and, for its
-    party's initiators while it runs, the way to ask for a payment. One query."""
+    party's initiators while it runs, the way to ask for a payment. No query of its own: the rows come
+    with the initiative (`initiative_detail_annotations`)."""
     if initiative.status not in (InitiativeStatus.DECIDED, InitiativeStatus.COMPLETED):
         return None
     if not permissions.can_view_initiative_payment_requests(user, initiative):
         return None
-    requests = list(
-        PaymentRequest.objects.filter(initiative=initiative)
-        .select_related("verification__fiscal_year")
-        .order_by("-submitted_at", "-id")
-    )
+    rows = getattr(initiative, "payment_request_rows", None)
+    if rows is None:  # an initiative read some other way than for its page
+        rows = _rows_of(initiative, user)
     return {
         "initiative": initiative,
-        "payment_requests": requests,
+        "payment_requests": [_panel_line(row) for row in rows],
         "can_request_payment": permissions.can_request_payment(user, initiative),
     }
+
+
+def _rows_of(initiative, user) -> list[dict]:
+    from initiatives.models import Initiative
+
+    annotations = initiative_detail_annotations(user)
+    if not annotations:
+        return []
+    annotated = Initiative.objects.filter(pk=initiative.pk).annotate(**annotations)
+    return annotated.values_list("payment_request_rows", flat=True).get()
 
 
 def payment_requests_waiting(user) -> QuerySet[PaymentRequest] | None:

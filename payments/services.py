@@ -243,7 +243,7 @@ def payment_request_complete(
     *, payment_request: PaymentRequest, content: RequestContent, reply: str, user: User, uploads=()
 ) -> PaymentRequest:
     """The initiator answers finance's question: the request, changed as needed, goes back to finance."""
-    _require(permissions.can_complete_payment_request(user, payment_request))
+    _require(permissions.is_initiator_of(user, payment_request.initiative))  # the status: once locked
     errors: dict = {}
     reply = _text(reply, "complement_reply", _("Skriv vad du har kompletterat."), errors)
     try:

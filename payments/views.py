@@ -80,6 +80,7 @@ def request_create(request, initiative_pk):
         "payments/paymentrequest_form.html",
         {
             "initiative": initiative,
+            "payment_request": None,
             "form": form,
             "choices": choices,
             "title": _("Begär utbetalning"),

@@ -163,20 +163,15 @@ PAID_TO = {
 }
 
 
-def test_disbursement_form_records_payee_account_and_reference(client, commitment, finance):
+def _disburse(client, commitment, finance, **changes):
     client.force_login(finance)
     url = reverse("accounting:disbursement-create", args=[commitment.pk])
-    response = client.post(
-        url,
-        {
-            "amount": "250 000",
-            "booking_date": "2026-04-01",
-            "text": "Utbetalning",
-            "idempotency_key": _key(client.get(url)),
-            **PAID_TO,
-            "bank_account_number": " 991 - 2346 ",
-        },
-    )
+    data = {"amount": "250 000", "booking_date": "2026-04-01", "text": "Utbetalning", **PAID_TO, **changes}
+    return client.post(url, {**data, "idempotency_key": _key(client.get(url))})
+
+
+def test_disbursement_form_records_payee_account_and_reference(client, commitment, finance):
+    response = _disburse(client, commitment, finance, bank_account_number=" 991 - 2346 ")
     assert response.status_code == 302
     paid = Verification.objects.get(kind=Kind.DISBURSEMENT)
     assert (paid.payee, paid.bank_account_kind, paid.bank_account_number, paid.payment_reference) == (
@@ -190,23 +185,17 @@ def test_disbursement_form_records_payee_account_and_reference(client, commitmen
 
 
 def test_disbursement_form_refuses_a_wrong_bankgiro_next_to_the_field(client, commitment, finance):
-    client.force_login(finance)
-    url = reverse("accounting:disbursement-create", args=[commitment.pk])
-    response = client.post(
-        url,
-        {
-            "amount": "250 000",
-            "booking_date": "2026-04-01",
-            "text": "Utbetalning",
-            "idempotency_key": _key(client.get(url)),
-            **PAID_TO,
-            "bank_account_number": "991-2345",
-        },
-    )
+    response = _disburse(client, commitment, finance, bank_account_number="991-2345")
     assert response.status_code == 200
     assert response.context["form"].errors["bank_account_number"] == [
         "Kontrollsiffran stämmer inte: 991-2345 är inget giltigt bankgironummer. Kontrollera numret."
     ]
+    assert not Verification.objects.filter(kind=Kind.DISBURSEMENT).exists()
+
+
+def test_disbursement_form_asks_where_the_money_goes(client, commitment, finance):
+    response = _disburse(client, commitment, finance, payee="", bank_account_number="")
+    assert set(response.context["form"].errors) == {"payee", "bank_account_number"}
     assert not Verification.objects.filter(kind=Kind.DISBURSEMENT).exists()
 
 
