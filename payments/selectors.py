@@ -235,6 +235,8 @@ def initiative_history_sources(initiative, user) -> list:
             PaymentRequest,
             Q(initiative_id=initiative.pk),
             lambda r, names: _("Rekvisition %(id)s") % {"id": r.id},
-            hidden=frozenset({"initiative", "idempotency_key", "submitted_at", "decided_at"}),
+            # The commitment and the verification would cost a query each to name (the page has none to
+            # spare); the request's page links both.
+            hidden=frozenset({"initiative", "commitment", "verification", "idempotency_key", "updated_at"}),
         )
     ]

@@ -216,6 +216,8 @@ def test_the_queue_and_pages_keep_to_the_query_budget(
         (finance, reverse("payments:request-approve", args=[requests[-1].pk])),
         (initiator, reverse("payments:request-create", args=[commitment.initiative_id])),
         (initiator, commitment.initiative.get_absolute_url()),
+        (initiator, reverse("initiatives:initiative-history", args=[commitment.initiative_id])),
+        (finance, reverse("initiatives:initiative-history", args=[commitment.initiative_id])),
     ):
         client.force_login(user)
         with django_assert_max_num_queries(12):
