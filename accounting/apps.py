@@ -45,9 +45,6 @@ class AccountingConfig(AppConfig):
             "agreement", panels.Panel("accounting/agreement_panel.html", selectors.agreement_panel_context)
         )
         integrity.register("ledger", services.ledger_problems)
-        from initiatives.services import register_completion_step
-
-        register_completion_step(services.initiative_completion_release)
         from accounting.todo import register_todos
 
         register_todos()

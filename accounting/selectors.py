@@ -6,11 +6,13 @@ fixed number of queries, whatever the data.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Case, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, When
+from django.db.models.query import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from accounting import permissions
@@ -33,7 +35,6 @@ from accounting.models import (
 from core.history import HistorySource
 from core.money import MoneyField, format_amount, round_ore
 from initiatives.models import Status
-from initiatives.outcome_selectors import co_financing_received, decided_on, outcome_reports_in_order
 
 ZERO = Decimal("0.00")
 AVAILABLE, RESERVED, SETTLEMENT = Account.Kind.AVAILABLE, Account.Kind.RESERVED, Account.Kind.SETTLEMENT
@@ -492,14 +493,30 @@ class Leverage:
         return Leverage(self.co_financing + other.co_financing, self.net_from_fund + other.net_from_fund)
 
 
+# Co-financing actually paid in, the numerator of the leverage, is what the approved outcome reports
+# state. Outcome reporting sits above the ledger (apps depend one way), so it registers where to read it,
+# in its AppConfig.ready(), as panels are registered. Without it nothing counts as received.
+CoFinancingReceived = Callable[..., dict[int, Decimal]]
+_co_financing_received: list[CoFinancingReceived] = []
+
+
+def register_co_financing_received(source: CoFinancingReceived) -> None:
+    """`source(initiative_ids, year, *, initiative=None) -> {initiative id: kronor}`: received up to the end
+    of `year` (None: so far); `initiative`, the one whose page is shown, lets it reuse what the page read."""
+    if source not in _co_financing_received:
+        _co_financing_received.append(source)
+
+
 def leverage_by_initiative(
-    money: dict[int, tuple[Decimal, Decimal]], *, year: int | None = None, reports=None
+    money: dict[int, tuple[Decimal, Decimal]], *, year: int | None = None, initiative=None
 ) -> tuple[dict[int, Leverage], Leverage]:
     """Leverage per initiative and in total, from each initiative's (disbursed, repaid) in the ledger and
     the co-financing its approved outcome reports state, up to the end of `year` (None: up to now). The
-    total counts the initiatives money has been paid out to. One query, none given the outcome reports
-    read already."""
-    received = co_financing_received(list(money), year, reports=reports)
+    total counts the initiatives money has been paid out to. One query, none on an initiative's page
+    (`initiative`) whose outcome reports are read already."""
+    received: dict[int, Decimal] = {}
+    for source in _co_financing_received:
+        received |= source(list(money), year, initiative=initiative)
     per = {
         pk: Leverage(received.get(pk, ZERO), disbursed - repaid) for pk, (disbursed, repaid) in money.items()
     }
@@ -518,7 +535,7 @@ def initiative_panel_context(initiative, user) -> dict | None:
         return None
     figures = _figures(_page_line_totals(initiative))
     _per, leverage = leverage_by_initiative(
-        {initiative.pk: (figures.disbursed, figures.repaid)}, reports=outcome_reports_in_order(initiative)
+        {initiative.pk: (figures.disbursed, figures.repaid)}, initiative=initiative
     )
     return {"money": {"total": figures}, "initiative": initiative, "leverage": leverage}
 
@@ -627,6 +644,14 @@ def initiative_list_amounts(qs, user):
     return qs.annotate(
         granted=shown(total(Kind.COMMITMENT, -1)), disbursed=shown(total(Kind.DISBURSEMENT, 1))
     )
+
+
+def decided_on(initiative) -> date | None:
+    """The day of Region Värmland's (first) decision on the initiative. Read once per instance (a list's
+    Prefetch, or this call's): the page's timeline and its outcome panel both ask."""
+    prefetch_related_objects([initiative], "decisions")
+    dates = [d.decided_on for d in initiative.decisions.all()]
+    return min(dates) if dates else None
 
 
 def initiative_timeline_dates(initiative, user) -> dict:

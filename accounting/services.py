@@ -1333,7 +1333,7 @@ def initiative_reservation_release(
 
 
 def initiative_completion_release(*, initiative: Initiative, user: User) -> str | None:
-    """The ledger's step when an initiative is completed (`initiatives.services.register_completion_step`):
+    """What the ledger does when an initiative is completed (`outcomes.services.outcome_report_review`):
     its unused reservation goes back to available capital at once if the person completing it may post
     in the ledger and today's year is open; otherwise it is left on finance's list (*Att frigöra* under
     Beslut och åtaganden), finance is mailed, and the person is told so."""

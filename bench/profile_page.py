@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=45)
+    parser.add_argument(
+        "--queries", action="store_true", help="also print each query's time and SQL, slowest first"
+    )
     args = parser.parse_args()
 
     import django
@@ -47,11 +50,14 @@ def main() -> None:
     for _ in range(5):
         response = client.get(args.path, secure=True)
         assert response.status_code == 200, response.status_code
-    queries = []
+    queries: list[tuple[float, str]] = []
 
     def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, sql))
 
     with connection.execute_wrapper(count):
         client.get(args.path, secure=True)
@@ -66,6 +72,9 @@ def main() -> None:
     profile.disable()
     print(f"{args.path}: {plain:.1f} ms per request without the profiler, {len(queries)} queries")
     pstats.Stats(profile).sort_stats(args.sort).print_stats(args.lines)
+    if args.queries:
+        for ms, sql in sorted(queries, reverse=True):
+            print(f"{ms:8.2f} ms  {sql}\n")
 
 
 if __name__ == "__main__":

@@ -68,17 +68,32 @@ def proposed_decisions(*, meeting: Meeting, items) -> dict[int, str]:
     if meeting.body.takes_positions:
         if read_with_items:
             latest = {
-                item.initiative_id: (item.latest_proposal_amount, item.latest_proposal_text)
+                item.initiative_id: (
+                    item.latest_proposal_recommendation,
+                    item.latest_proposal_amount,
+                    item.latest_proposal_text,
+                )
                 for item in items
                 if item.latest_proposal_text is not None
             }
         else:
             latest = {}
             for proposal in Proposal.objects.filter(initiative_id__in=initiative_ids).order_by("recorded_at"):
-                latest[proposal.initiative_id] = (proposal.proposed_amount, proposal.text)
+                latest[proposal.initiative_id] = (
+                    proposal.recommendation,
+                    proposal.proposed_amount,
+                    proposal.text,
+                )
         for item in items:
-            if item.initiative_id in latest:
-                amount, text = latest[item.initiative_id]
+            if item.initiative_id not in latest:
+                continue
+            recommendation, amount, text = latest[item.initiative_id]
+            # A proposal to reject has no amount: the notice must not read as support for nothing.
+            if recommendation == Proposal.Recommendation.REJECT:
+                texts[item.pk] = _(
+                    "VRAU föreslår att Värmlandsrådet inte står bakom initiativet (avslag). %(text)s"
+                ) % {"text": text}
+            else:
                 texts[item.pk] = _(
                     "VRAU föreslår att Värmlandsrådet står bakom initiativet med %(amount)s. %(text)s"
                 ) % {"amount": format_amount(amount), "text": text}

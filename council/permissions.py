@@ -20,11 +20,14 @@ def can_manage_meeting(user, meeting) -> bool:
     return is_secretariat(user) and not meeting.is_locked
 
 
-def can_sign_minutes(user, meeting) -> bool:
+def can_sign_minutes(user, meeting, signers=None) -> bool:
+    """`signers`: the meeting's chair and adjusters when the page has read them already."""
     from council.models import MeetingStatus
 
     if not (user.is_authenticated and user.is_active) or meeting.status != MeetingStatus.HELD:
         return False
+    if signers is not None:
+        return any(s.user_id == user.pk and s.signed_at is None for s in signers)
     return meeting.adjusters.filter(user=user, signed_at__isnull=True).exists()
 
 

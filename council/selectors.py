@@ -168,6 +168,7 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         # The page names an item's initiative by its number and party; its long texts stay behind.
         .defer(*(f"initiative__{name}" for name in (*LIST_DEFERRED, "summary")))
         .annotate(
+            latest_proposal_recommendation=Subquery(latest_proposal.values("recommendation")[:1]),
             latest_proposal_amount=Subquery(latest_proposal.values("proposed_amount")[:1]),
             latest_proposal_text=Subquery(latest_proposal.values("text")[:1]),
             preparation_position=F("initiative__preparation__proposed_position"),

@@ -107,7 +107,7 @@ def meeting_detail(request, pk):
             "advance_party": advance_party,
             "advance_lines": advance_lines,
             "can_manage": permissions.can_manage_meeting(request.user, meeting),
-            "can_sign": permissions.can_sign_minutes(request.user, meeting),
+            "can_sign": permissions.can_sign_minutes(request.user, meeting, signers=page.adjusters),
             "can_view_history": permissions.can_view_history(request.user),
             "opening": page.opening,
         },

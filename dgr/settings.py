@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "council",
     "accounting",
     "payments",  # payment requests (rekvisitioner): initiatives ask, finance approves and pays out
+    "outcomes",  # outcome reporting of funded initiatives (utfall)
     "imports",
     "reports",
     "public_record",  # the public record: open pages, open data (reads only, through the others' selectors)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("", include("core.urls")),
     path("initiativ/", include("initiatives.urls")),
+    path("initiativ/", include("outcomes.urls")),
     path("", include("council.urls")),
     path("ekonomi/", include("accounting.urls")),
     path("rekvisitioner/", include("payments.urls")),

@@ -76,25 +76,6 @@ class InitiativesConfig(AppConfig):
                 True,
                 20,
             ),
-            (
-                "outcome-review",
-                _("En utfallsrapport lämnas in eller granskas"),
-                _("Sekretariatet får inlämnade rapporter, parten besked om granskningen."),
-                party_or_secretariat,
-                True,
-                30,
-            ),
-            (
-                "outcome-reminder",
-                _("Påminnelse om utfallsrapport"),
-                _(
-                    "Två veckor före sista dag och varje dag därefter. "
-                    "Kan inte stängas av: avtalet kräver rapporten."
-                ),
-                permissions.is_initiator,
-                False,
-                40,
-            ),
         ):
             notifications.register(
                 notifications.EventKind(key, label, description, concerns, can_turn_off, order)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from initiatives import views
 
@@ -29,5 +29,4 @@ urlpatterns = [
     path("<int:pk>/ateruppta/", views.initiative_reopen, name="initiative-reopen"),
     path("<int:pk>/historik/", views.initiative_history, name="initiative-history"),
     path("<int:pk>/versioner/", views.revision_compare, name="revision-compare"),
-    path("", include("initiatives.outcome_urls")),
 ]

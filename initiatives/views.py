@@ -7,7 +7,6 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -91,7 +90,7 @@ def initiative_list(request, *, queue: bool = False):
     if queue and not permissions.can_view_preparation_queue(request.user):
         raise PermissionDenied
     form, qs = _filtered(request, queue=queue)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page = selectors.initiative_list_page(qs, request.GET.get("sida"), PAGE_SIZE)
     columns = _list_columns(request, qs, queue=queue)
     keys = {c["key"] for c in columns}
     today = timezone.localdate()

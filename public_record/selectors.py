@@ -29,7 +29,8 @@ from accounting.models import Fund, VerificationLine
 from accounting.selectors import Figures, Overview, fund_overview
 from council.models import AgendaItem, Meeting, MeetingStatus, Paragraph, Position, Stance
 from council.selectors import AgreementStatus, MeetingPage, StanceLine, agreement_status, meeting_page
-from initiatives.models import AreaAlignment, Initiative, OutcomeReport, OutcomeReview
+from initiatives.models import AreaAlignment, Initiative
+from outcomes.models import OutcomeReport, OutcomeReview
 from people.models import agreement_order
 from reports.models import ReportArchive
 from reports.selectors import Chart, bar_chart

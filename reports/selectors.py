@@ -31,15 +31,10 @@ from accounting.models import (
     YearBalance,
 )
 from accounting.selectors import Leverage, founding_capital, founding_reversal, leverage_by_initiative
-from initiatives.models import (
-    ActionArea,
-    AreaAlignment,
-    CoFinancing,
-    Initiative,
-    OutcomeIndicator,
-)
-from initiatives.models import OutcomeReport as InitiativeOutcome
-from initiatives.outcome_selectors import latest_approved_outcomes
+from initiatives.models import ActionArea, AreaAlignment, CoFinancing, Initiative
+from outcomes.models import OutcomeIndicator
+from outcomes.models import OutcomeReport as InitiativeOutcome
+from outcomes.selectors import latest_approved_outcomes
 from people.models import Party
 from reports.models import FileFormat, PreparedReport, ReportArchive
 

@@ -24,6 +24,16 @@ def _swedish():
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """The public pages are cached per process for minutes: a page cached by one test would show the next
+    test (on the same xdist worker, with other rows) meetings and initiatives it does not have."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """The parties and roles come from data migrations; tests with real commits truncate them away."""
     marker = request.node.get_closest_marker("django_db")

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from accounting.models import Commitment, Decision, FiscalYear, Verification
 from accounting.selectors import initiative_money_figures
 from council.models import Meeting, MeetingStatus, Outcome, Position, Proposal
-from initiatives.models import Initiative, OutcomeKind, OutcomeReport, OutcomeReview, Status
+from initiatives.models import Initiative, Status
+from outcomes.models import OutcomeKind, OutcomeReport, OutcomeReview
 
 pytestmark = pytest.mark.django_db
 

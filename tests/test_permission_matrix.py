@@ -453,31 +453,31 @@ MATRIX: dict[str, Row] = {
         get="   L 405 405 405 405 405 405 405",
         post="  L 400 403 400 403 403 403 403",
     ),
-    "initiatives:outcome-attachment-download": row(
+    "outcomes:outcome-attachment-download": row(
         "pk=outcome_report attachment_id=outcome_attachment",
         get="   L 200 404 200 200 200 200 200",
         post="  L 200 404 200 200 200 200 200",
     ),
-    "initiatives:outcome-detail": row(
+    "outcomes:outcome-detail": row(
         "pk=outcome_report",
         get="   L 200 404 200 200 200 200 200",
         post="  L 200 404 200 200 200 200 200",
     ),
-    "initiatives:outcome-overview": row(
+    "outcomes:outcome-overview": row(
         get="   L 200 200 200 200 200 200 200",
         post="  L 200 200 200 200 200 200 200",
     ),
-    "initiatives:outcome-review": row(
+    "outcomes:outcome-review": row(
         "pk=outcome_report",
         get="   L 405 405 405 405 405 405 405",
         post="  L 403 404 400 403 403 403 403",
     ),
-    "initiatives:outcome-schedule": row(
+    "outcomes:outcome-schedule": row(
         "pk=initiative",
         get="   L 200 404 200 200 200 200 200",
         post="  L 200 404 200 200 200 200 200",
     ),
-    "initiatives:outcome-submit": row(
+    "outcomes:outcome-submit": row(
         "pk=initiative kind=outcome_kind due=outcome_due",
         get="   L 200 404 403 403 403 403 403",
         post="  L 400 404 403 403 403 403 403",
@@ -1132,8 +1132,10 @@ def world(
     from imports import services as import_services
     from imports.models import ImportKind
     from initiatives import services as initiative_services
-    from initiatives.models import Attachment, BudgetYear, CoFinancing, Initiative, OutcomeAttachment
-    from initiatives.outcome_selectors import outcome_schedule
+    from initiatives.models import Attachment, BudgetYear, CoFinancing, Initiative
+    from outcomes import services as outcome_services
+    from outcomes.models import OutcomeAttachment
+    from outcomes.selectors import outcome_schedule
     from reports.selectors import balance_report, outcome_report
     from reports.services import report_issue, report_prepare
     from tests.factories import UserFactory
@@ -1181,7 +1183,7 @@ def world(
     funded.start_date, funded.end_date = datetime.date(2026, 3, 1), datetime.date(2027, 12, 31)
     funded.save()
     due = outcome_schedule(funded)[0]
-    report = initiative_services.outcome_report_submit(
+    report = outcome_services.outcome_report_submit(
         initiative=funded,
         user=initiator,
         kind=due.kind,

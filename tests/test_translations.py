@@ -10,6 +10,7 @@ APPS = [
     "initiatives",
     "council",
     "accounting",
+    "outcomes",
     "imports",
     "reports",
     "public_record",

@@ -16,8 +16,8 @@ from accounting.models import Kind, Verification
 from core.models import OutgoingMail
 from council import services as council_services
 from council.models import Agreement, AgreementAdoption
-from initiatives import services as initiative_services
 from initiatives.models import Status
+from outcomes import services as outcome_services
 from people.roles import Role
 from tests.accounting.factories import decide
 from tests.factories import UserFactory
@@ -218,7 +218,7 @@ def test_the_fund_is_shown_as_spent_when_nothing_is_available_or_outstanding(
 def _final_report_approved(initiative, initiator, reviewer):
     initiative.end_date = date(2026, 12, 31)
     initiative.save()
-    report = initiative_services.outcome_report_submit(
+    report = outcome_services.outcome_report_submit(
         initiative=initiative,
         user=initiator,
         kind="final",
@@ -235,7 +235,7 @@ def _final_report_approved(initiative, initiator, reviewer):
         },
         indicators=[{"name": "Km", "unit": "km", "target": Decimal("1"), "actual": Decimal("1")}],
     )
-    return initiative_services.outcome_report_review(report=report, user=reviewer, approve=True)
+    return outcome_services.outcome_report_review(report=report, user=reviewer, approve=True)
 
 
 def test_completion_by_the_secretariat_puts_the_reservation_on_finances_list_and_says_so(
@@ -309,7 +309,7 @@ def test_the_review_page_tells_the_reviewer_what_became_of_the_reservation(
 ):
     initiative.end_date = date(2026, 12, 31)
     initiative.save()
-    report = initiative_services.outcome_report_submit(
+    report = outcome_services.outcome_report_submit(
         initiative=initiative,
         user=initiator,
         kind="final",
@@ -328,7 +328,7 @@ def test_the_review_page_tells_the_reviewer_what_became_of_the_reservation(
     )
     client.force_login(secretariat)
     response = client.post(
-        reverse("initiatives:outcome-review", args=[report.pk]),
+        reverse("outcomes:outcome-review", args=[report.pk]),
         {"decision": "approve", "comment": ""},
         follow=True,
     )

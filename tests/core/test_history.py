@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from core.history import Names, field_label, value_text
-from initiatives.models import BudgetYear, Initiative, OutcomeIndicator, OutcomeReport, Preparation
+from initiatives.models import BudgetYear, Initiative, Preparation
+from outcomes.models import OutcomeIndicator, OutcomeReport
 from people.models import Party
 
 

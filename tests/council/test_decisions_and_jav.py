@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from council import services
+from council import notices, services
 from council.models import Outcome, Proposal, Recusal
 from initiatives.conflicts import Named, conflicts_of_interest
 from initiatives.models import CoFinancing, Status
@@ -211,3 +211,46 @@ def test_signed_minutes_refuse_a_new_recusal_in_the_database(
         services.recusal_record(item=item, person=declared, ground="", user=secretariat)
     with pytest.raises(IntegrityError), transaction.atomic():
         Recusal.objects.create(item=item, person=declared, recorded_by=secretariat)
+
+
+def test_varmlandsradet_is_told_a_proposal_to_reject_as_rejection(
+    vrau_meeting, vr_meeting, secretariat, client
+):
+    supported, rejected = InitiativeFactory(title="Laddplatser"), InitiativeFactory(title="Arena")
+    support_item = services.item_add(meeting=vrau_meeting, user=secretariat, initiative=supported)
+    reject_item = services.item_add(meeting=vrau_meeting, user=secretariat, initiative=rejected)
+    services.meeting_publish_agenda(meeting=vrau_meeting, user=secretariat)
+    services.proposal_record(
+        item=support_item, proposed_amount=Decimal("900000.00"), text="Stöd.", user=secretariat
+    )
+    services.proposal_record(
+        item=reject_item,
+        recommendation=Proposal.Recommendation.REJECT,
+        proposed_amount=None,
+        text="Gynnar en kommun.",
+        user=secretariat,
+    )
+    for initiative in (supported, rejected):
+        services.item_add(meeting=vr_meeting, user=secretariat, initiative=initiative)
+
+    # The meeting page (and the notice PDF) read the proposals with the items; a member's stance form
+    # looks up its one item. Both say rejection, never "står bakom … med" no amount.
+    page_items = {
+        view.item.initiative_id: view.item for view in notices.notice_page(meeting=vr_meeting).items
+    }
+    single = {
+        item.initiative_id: notices.proposed_decisions(meeting=vr_meeting, items=[item]).get(item.pk)
+        for item in vr_meeting.items.all()
+    }
+    for texts in ({k: v.proposed_decision for k, v in page_items.items()}, single):
+        assert texts[rejected.pk] == (
+            "VRAU föreslår att Värmlandsrådet inte står bakom initiativet (avslag). Gynnar en kommun."
+        )
+        assert texts[supported.pk] == (
+            "VRAU föreslår att Värmlandsrådet står bakom initiativet med 900\xa0000,00\xa0kr. Stöd."
+        )
+    # The item page's basis: no empty amount, but the rejection.
+    client.force_login(secretariat)
+    item = vr_meeting.items.get(initiative=rejected)
+    page = client.get(reverse("council:item-record", args=[vr_meeting.pk, item.pk])).content.decode()
+    assert "Inget: VRAU föreslår avslag" in page and "Gynnar en kommun." in page

@@ -1,7 +1,7 @@
-"""Initiative and outcome-report attachments: checked on the way in by core.uploads (a refusal next to the
-field, nothing stored), and out only through the permission-checking views, as attachments with nosniff."""
+"""Initiative attachments: checked on the way in by core.uploads (a refusal next to the field, nothing
+stored), and out only through the permission-checking views, as attachments with nosniff. (Outcome reports'
+attachments: tests/outcomes/test_downloads.py.)"""
 
-import datetime
 import re
 from urllib.parse import quote
 
@@ -10,8 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from initiatives import services
-from initiatives.models import Attachment, OutcomeAttachment
-from tests.accounting.factories import decide, make_fund, supported_initiative
+from initiatives.models import Attachment
 from tests.core.factories import PDF, docx_bomb, docx_with_entries, png_then_html, upload
 from tests.factories import initiative_draft
 
@@ -98,70 +97,6 @@ def test_an_attachment_is_stored_under_a_generated_name_and_downloaded_with_safe
     client.force_login(representative)  # the same party
     assert client.get(url).status_code == 200
     client.force_login(other_initiator)  # another party's draft: not found, as if it did not exist
-    assert client.get(url).status_code == 404
-    client.logout()
-    assert_login_asked(client.get(url))
-
-
-@pytest.fixture
-def report(finance, karlstad, initiator):
-    fund = make_fund(finance)
-    initiative = supported_initiative(party=karlstad, user=initiator, title="Cykelstråk")
-    initiative.start_date = datetime.date(2026, 3, 1)
-    initiative.end_date = datetime.date(2027, 12, 31)
-    initiative.contact_email = "kontakt@example.invalid"
-    initiative.save()
-    decide(
-        fund=fund,
-        initiative=initiative,
-        user=finance,
-        amount="1000000.00",
-        decided_on=datetime.date(2026, 2, 1),
-    )
-    initiative.refresh_from_db()
-    return initiative
-
-
-def _outcome_post(initiative, file):
-    return (
-        reverse("initiatives:outcome-submit", args=[initiative.pk, "progress", "2027-02-15"]),
-        {
-            "period_start": "2026-03-01",
-            "period_end": "2026-12-31",
-            "activities": "Förstudie",
-            "summary": "Klart",
-            "status": "on_track",
-            "spent": "400 000,00",
-            "co_financing_received": "0",
-            "indicator_1_name": "Möten",
-            "indicator_1_target": "10",
-            "indicator_1_actual": "7",
-            "files": file,
-        },
-    )
-
-
-def test_a_hostile_outcome_attachment_refuses_the_report(client, report, initiator):
-    client.force_login(initiator)
-    response = client.post(*_outcome_post(report, upload("bild.png", png_then_html())))
-    assert response.status_code == 400
-    assert "Bilden har data efter sitt slut" in field_error(response.content.decode(), "id_files")
-    assert not report.outcome_reports.exists() and not OutcomeAttachment.objects.exists()
-
-
-def test_an_outcome_attachment_is_downloaded_only_by_those_who_read_the_report(
-    client, report, initiator, secretariat, other_initiator, auditor
-):
-    client.force_login(initiator)
-    assert client.post(*_outcome_post(report, upload(SWEDISH_NAME, PDF))).status_code == 302
-    attachment = OutcomeAttachment.objects.get()
-    assert attachment.original_name == SWEDISH_NAME
-    url = reverse("initiatives:outcome-attachment-download", args=[attachment.report.pk, attachment.pk])
-    assert_download(client.get(url), PDF, "application/pdf", SWEDISH_NAME)
-    for reader in (secretariat, auditor):
-        client.force_login(reader)
-        assert client.get(url).status_code == 200
-    client.force_login(other_initiator)
     assert client.get(url).status_code == 404
     client.logout()
     assert_login_asked(client.get(url))

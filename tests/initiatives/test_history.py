@@ -14,6 +14,7 @@ from core.money import format_amount
 from council import services as council_services
 from initiatives import services
 from initiatives.selectors import initiative_history
+from outcomes import services as outcome_services
 from tests.accounting.factories import decide, make_fund, supported_initiative
 from tests.council.factories import MeetingFactory, proposed_initiative
 from tests.factories import initiative_draft, initiative_submitted
@@ -130,7 +131,7 @@ def funded(finance, karlstad, initiator):
 
 
 def _report(initiative, initiator):
-    return services.outcome_report_submit(
+    return outcome_services.outcome_report_submit(
         initiative=initiative,
         user=initiator,
         kind="progress",
@@ -153,7 +154,7 @@ def test_outcome_reports_show_to_those_who_read_outcomes_with_who_approved_them(
     client, funded, initiator, other_initiator, secretariat, auditor
 ):
     report = _report(funded, initiator)
-    services.outcome_report_review(report=report, user=secretariat, approve=True)
+    outcome_services.outcome_report_review(report=report, user=secretariat, approve=True)
 
     assert "Stråket är projekterat." not in history_page(client, other_initiator, funded)
     for reader in (initiator, auditor):
@@ -216,7 +217,7 @@ def test_the_history_page_costs_the_same_few_queries_whatever_it_lists(
         client.get(url)
     for _ in range(3):
         report = _report(funded, initiator)
-        services.outcome_report_review(report=report, user=secretariat, approve=False, comment="Mer.")
+        outcome_services.outcome_report_review(report=report, user=secretariat, approve=False, comment="Mer.")
     with django_assert_max_num_queries(12) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)

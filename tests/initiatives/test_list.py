@@ -140,3 +140,32 @@ def test_the_list_keeps_its_queries_whatever_the_data_and_order(
     with django_assert_max_num_queries(12) as large:
         client.get(LIST, {"ordning": order})
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_deep_page_shows_its_rows_in_order_and_reads_amounts_only_for_them(
+    client, secretariat, initiator, settings, django_assert_max_num_queries
+):
+    """PostgreSQL evaluates a select list's subqueries for every row an OFFSET skips: the amounts are
+    read for the page's rows alone, found first without them."""
+    from initiatives import views
+
+    settings.DEBUG = False
+    for requested in range(1, 8):
+        _with_budget(initiator, f"Belopp {requested}", f"{requested}000.00")
+    client.force_login(secretariat)
+    per_page = views.PAGE_SIZE
+    views.PAGE_SIZE = 3
+    try:
+        with django_assert_max_num_queries(12) as queries:
+            page = client.get(LIST, {"ordning": "-sokt", "sida": 2}).content.decode()
+    finally:
+        views.PAGE_SIZE = per_page
+    assert _titles(page) == ["Belopp 4", "Belopp 3", "Belopp 2"]
+    assert "Sida 2 av 3" in page
+    with_amounts = [q["sql"] for q in queries.captured_queries if "initiatives_budgetyear" in q["sql"]]
+    assert with_amounts, "the requested sums are read"
+    # The sorted-by sum sits in the id query's ORDER BY (it decides the page); the row query reads the
+    # co-sponsors and sums for the page's ids alone, with no OFFSET.
+    row_queries = [sql for sql in with_amounts if "people_party" in sql]
+    assert len(row_queries) == 1
+    assert "OFFSET" not in row_queries[0] and " IN (" in row_queries[0]

@@ -15,8 +15,8 @@ from django.utils.html import strip_tags
 from core.todo import todo_counts
 from initiatives import services
 from initiatives.models import Initiative, Status
-from initiatives.outcome_selectors import REMIND_DAYS_BEFORE, outcome_schedule
-from initiatives.todo import _next_outcome_due
+from outcomes.selectors import REMIND_DAYS_BEFORE, outcome_schedule
+from outcomes.todo import _next_outcome_due
 from people.models import User
 from tests.factories import initiative_submitted
 
@@ -99,8 +99,8 @@ def test_the_menu_counts_what_waits_and_follows_the_state(client, demo):
     "today", ["2023-01-10", "2024-02-05", "2025-03-20", "2026-02-10", "2026-11-30", "2029-06-01"]
 )
 def test_outcome_reports_due_in_sql_agree_with_the_outcome_schedule(demo, today):
-    """The menu counts outcome reports in SQL (initiatives/todo.py); the outcome pages compute the
-    schedule in Python (outcome_selectors). Both answer the same for every decided initiative."""
+    """The menu counts outcome reports in SQL (outcomes/todo.py); the outcome pages compute the
+    schedule in Python (outcomes.selectors). Both answer the same for every decided initiative."""
     today = datetime.date.fromisoformat(today)
     until = today + datetime.timedelta(days=REMIND_DAYS_BEFORE)
     decided = Initiative.objects.filter(status=Status.DECIDED).order_by("pk")

@@ -55,7 +55,8 @@ def public_world(settings, tmp_path, karlstad, arvika, initiator, other_initiato
     from council.models import Paragraph
     from initiatives import services as initiative_services
     from initiatives.models import Initiative, Message
-    from initiatives.outcome_selectors import outcome_schedule
+    from outcomes import services as outcome_services
+    from outcomes.selectors import outcome_schedule
     from people.models import Party
     from people.roles import Role
     from reports.services import report_issue
@@ -136,7 +137,7 @@ def public_world(settings, tmp_path, karlstad, arvika, initiator, other_initiato
             "overspend_explanation": "",
         }
 
-    approved = initiative_services.outcome_report_submit(
+    approved = outcome_services.outcome_report_submit(
         initiative=cycle,
         user=initiator,
         kind=due.kind,
@@ -145,8 +146,8 @@ def public_world(settings, tmp_path, karlstad, arvika, initiator, other_initiato
         indicators=[{"name": "Möten", "target": Decimal("10"), "actual": Decimal("7")}],
         uploads=[],
     )
-    initiative_services.outcome_report_review(report=approved, user=secretariat, approve=True)
-    initiative_services.outcome_report_submit(
+    outcome_services.outcome_report_review(report=approved, user=secretariat, approve=True)
+    outcome_services.outcome_report_submit(
         initiative=cycle,
         user=initiator,
         kind=next_due.kind,

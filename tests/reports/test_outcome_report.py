@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from initiatives import services
 from initiatives.models import Initiative
+from outcomes import services
 from reports import selectors
 
 pytestmark = pytest.mark.django_db

@@ -11,33 +11,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from initiatives import services
-from initiatives.models import OutcomeReminder, OutcomeReview, Status
-from initiatives.outcome_selectors import outcome_schedule, outcomes_due
-from tests.accounting.factories import decide, make_fund, supported_initiative
+from initiatives.models import Status
+from outcomes import services
+from outcomes.models import OutcomeReminder, OutcomeReview
+from outcomes.selectors import outcome_schedule, outcomes_due
+from tests.accounting.factories import decide, supported_initiative
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def funded(finance, karlstad, initiator):
-    fund = make_fund(finance)
-    initiative = supported_initiative(party=karlstad, user=initiator, title="Cykelstråk")
-    initiative.start_date = datetime.date(2026, 3, 1)
-    initiative.end_date = datetime.date(2027, 12, 31)
-    initiative.contact_email = "kontakt@example.invalid"
-    initiative.save()
-    decide(
-        fund=fund,
-        initiative=initiative,
-        user=finance,
-        amount="1000000.00",
-        decided_on=datetime.date(2026, 2, 1),
-    )
-    initiative.refresh_from_db()
-    return initiative
 
 
 def _data(**changes):
@@ -71,7 +53,7 @@ def test_initiator_sees_what_is_due_and_hands_in_a_progress_report(funded, initi
     due = outcomes_due(initiator, datetime.date(2027, 1, 1))
     assert [d.kind for d in due] == ["progress", "final"]
     client.force_login(initiator)
-    url = reverse("initiatives:outcome-submit", args=[funded.pk, "progress", "2027-02-15"])
+    url = reverse("outcomes:outcome-submit", args=[funded.pk, "progress", "2027-02-15"])
     assert client.get(url).status_code == 200
     response = client.post(
         url,
@@ -97,7 +79,7 @@ def test_initiator_sees_what_is_due_and_hands_in_a_progress_report(funded, initi
 
 def test_bad_input_is_refused_with_swedish_messages_next_to_the_field(funded, initiator, client):
     client.force_login(initiator)
-    url = reverse("initiatives:outcome-submit", args=[funded.pk, "progress", "2027-02-15"])
+    url = reverse("outcomes:outcome-submit", args=[funded.pk, "progress", "2027-02-15"])
     response = client.post(
         url,
         {
@@ -267,12 +249,12 @@ def test_outcome_overview_query_count_does_not_grow_with_data(
     for users in (initiator, secretariat):
         client.force_login(users)
         with django_assert_max_num_queries(12):
-            assert client.get(reverse("initiatives:outcome-overview")).status_code == 200
+            assert client.get(reverse("outcomes:outcome-overview")).status_code == 200
     for n in range(3):
         more = supported_initiative(party=karlstad, user=initiator, title=f"Fler {n}")
         decide(fund=fund, initiative=more, user=finance, amount="1000.00")
     for users in (initiator, secretariat):
         client.force_login(users)
         with django_assert_max_num_queries(12):
-            page = client.get(reverse("initiatives:outcome-overview")).content.decode()
+            page = client.get(reverse("outcomes:outcome-overview")).content.decode()
         assert "Fler 2" in page

@@ -5,24 +5,23 @@ rather than stored (so nothing has to be kept in step with the ledger):
 - a progress report for each calendar year from the initiative's start (not before the decision) up to
   the year before it ends, due on PROGRESS_DUE (month, day) of the following year;
 - the final report, for the whole period, due FINAL_DUE_DAYS after the initiative's end date.
-The decision's date is read through the reverse relation `initiative.decisions` (the ledger app points at
-initiatives; initiatives never imports it).
+The decision's date is the ledger's (`accounting.selectors.decided_on`).
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
-from initiatives.models import (
-    Initiative,
-    OutcomeIndicator,
-    OutcomeKind,
-    OutcomeReport,
-    OutcomeReview,
-    Status,
-)
+from accounting.selectors import decided_on
+from core.history import HistorySource
+from initiatives.models import Initiative, Status
+from outcomes.models import OutcomeAttachment, OutcomeIndicator, OutcomeKind, OutcomeReport, OutcomeReview
+from outcomes.permissions import can_view_outcomes
+from people.models import User
+from people.roles import Role
 
 PROGRESS_DUE = (2, 15)  # 15 February: last year's progress report, before Region Värmland's annual report
 FINAL_DUE_DAYS = 90
@@ -48,14 +47,6 @@ class DueReport:
 
     def is_overdue(self, today: datetime.date) -> bool:
         return not self.is_done and today > self.due_on
-
-
-def decided_on(initiative: Initiative) -> datetime.date | None:
-    # Read once per instance (a list's Prefetch, or this call's): the page's timeline and its outcome
-    # panel both ask.
-    prefetch_related_objects([initiative], "decisions")
-    dates = [d.decided_on for d in initiative.decisions.all()]
-    return min(dates) if dates else None
 
 
 def outcome_schedule(initiative: Initiative, reports: list[OutcomeReport] | None = None) -> list[DueReport]:
@@ -101,8 +92,6 @@ def outcome_schedule(initiative: Initiative, reports: list[OutcomeReport] | None
 def outcomes_due(user, today: datetime.date, *, initiatives=None) -> list[DueReport]:
     """What is due (not yet handed in, or sent back for a complement) for the initiatives the user may see,
     by due date. Three queries whatever the number of initiatives."""
-    from initiatives.outcome_permissions import can_view_outcomes
-
     if initiatives is None:
         initiatives = Initiative.objects.visible_to(user).filter(status=Status.DECIDED)
     initiatives = [
@@ -172,13 +161,14 @@ def outcome_reports_in_order(initiative: Initiative) -> list[OutcomeReport]:
 
 
 def co_financing_received(
-    initiative_ids, year: int | None = None, *, reports: list[OutcomeReport] | None = None
+    initiative_ids, year: int | None = None, *, initiative: Initiative | None = None
 ) -> dict[int, Decimal]:
     """Co-financing actually received per initiative up to the end of `year` (None: all reported so far),
     from approved reports: the final report (it covers the whole period) if approved, else the sum of the
-    approved yearly progress reports (the latest approved report per due date). One query. The numerator
-    of the leverage (`accounting.selectors.Leverage`)."""
-
+    approved yearly progress reports (the latest approved report per due date). One query; none for the
+    `initiative` whose page is shown (its reports are read once for the page). The numerator of the
+    leverage (`accounting.selectors.Leverage`, registered in apps.py)."""
+    reports = outcome_reports_in_order(initiative) if initiative is not None else None
     if reports is None:
         reports = OutcomeReport.objects.filter(
             initiative_id__in=list(initiative_ids), review=OutcomeReview.APPROVED
@@ -207,8 +197,6 @@ def co_financing_received(
 
 def outcome_panel_context(initiative: Initiative, user) -> dict | None:
     """The outcome panel on an initiative's page (core.panels slot "initiative-detail")."""
-    from initiatives.outcome_permissions import can_view_outcomes
-
     if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
         return None
     reports = outcome_reports_in_order(initiative)
@@ -223,9 +211,6 @@ def outcome_panel_context(initiative: Initiative, user) -> dict | None:
 def outcome_reminder_sender(username: str | None = None):
     """Who the reminders are sent as (recorded on each reminder and in the audit trail): the named
     active user, or else the first active administrator (by role, then superuser)."""
-    from people.models import User
-    from people.roles import Role
-
     active = User.objects.filter(is_active=True).order_by("id")
     if username:
         return active.filter(username=username).first()
@@ -235,9 +220,35 @@ def outcome_reminder_sender(username: str | None = None):
 def outcome_timeline_dates(initiative: Initiative, user) -> dict:
     """The timeline's outcome-report step: when the latest report came in (one query, for decided
     initiatives and readers of their outcome reports, shared with the outcome panel)."""
-    from initiatives.outcome_permissions import can_view_outcomes
-
     if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
         return {}
     latest = max((r.submitted_at for r in outcome_reports_in_order(initiative)), default=None)
     return {"reports": latest}
+
+
+def initiative_history_sources(initiative: Initiative, user) -> list[HistorySource]:
+    """For the initiative's history (core.history slot "initiative"): its outcome reports, their indicators
+    and attachments, to those who read its outcome reports."""
+    if not can_view_outcomes(user, initiative):
+        return []
+    of_reports = Q(report__initiative_id=initiative.pk)
+    return [
+        HistorySource(
+            OutcomeReport,
+            Q(initiative_id=initiative.pk),
+            lambda r, names: f"{_('Utfallsrapport')} {r.period_start:%Y-%m-%d}–{r.period_end:%Y-%m-%d}",
+            hidden=frozenset({"initiative"}),
+        ),
+        HistorySource(
+            OutcomeIndicator,
+            of_reports,
+            lambda r, names: f"{_('Indikator')}: {r.name}",
+            hidden=frozenset({"report"}),
+        ),
+        HistorySource(
+            OutcomeAttachment,
+            of_reports,
+            lambda r, names: f"{_('Bilaga till utfallsrapport')}: {r.original_name}",
+            hidden=frozenset({"report", "content_type"}),
+        ),
+    ]

@@ -11,27 +11,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import uploads
-from initiatives import outcome_forms, outcome_permissions, outcome_selectors, services
-from initiatives.models import Initiative, OutcomeAttachment, OutcomeKind, OutcomeReport
+from core.forms import apply_service_error
+from initiatives.models import Initiative
 from initiatives.permissions import is_secretariat
-from initiatives.views import _apply_errors
+from outcomes import forms, permissions, selectors, services
+from outcomes.models import OutcomeAttachment, OutcomeKind, OutcomeReport
 
 
 def _visible(user, pk) -> Initiative:
     initiative = get_object_or_404(
         Initiative.objects.visible_to(user).select_related("party").prefetch_related("decisions"), pk=pk
     )
-    if not outcome_permissions.can_view_outcomes(user, initiative):
+    if not permissions.can_view_outcomes(user, initiative):
         raise Http404
     return initiative
 
 
 def _report(user, pk) -> OutcomeReport:
     try:
-        report = outcome_selectors.outcome_report_detail(pk)
+        report = selectors.outcome_report_detail(pk)
     except OutcomeReport.DoesNotExist as exc:
         raise Http404 from exc
-    if not outcome_permissions.can_view_outcomes(user, report.initiative):
+    if not permissions.can_view_outcomes(user, report.initiative):
         raise Http404
     return report
 
@@ -39,16 +40,14 @@ def _report(user, pk) -> OutcomeReport:
 def outcome_overview(request):
     """Initiators: what their party owes. The secretariat: reports to review and everything due."""
     today = timezone.localdate()
-    due = outcome_selectors.outcomes_due(request.user, today)
+    due = selectors.outcomes_due(request.user, today)
     return render(
         request,
-        "initiatives/outcome_overview.html",
+        "outcomes/outcome_overview.html",
         {
             "due": due,
             "today": today,
-            "to_review": list(outcome_selectors.outcome_reports_to_review())
-            if is_secretariat(request.user)
-            else [],
+            "to_review": list(selectors.outcome_reports_to_review()) if is_secretariat(request.user) else [],
         },
     )
 
@@ -57,12 +56,12 @@ def outcome_schedule(request, pk):
     initiative = _visible(request.user, pk)
     return render(
         request,
-        "initiatives/outcome_schedule.html",
+        "outcomes/outcome_schedule.html",
         {
             "initiative": initiative,
-            "schedule": outcome_selectors.outcome_schedule(initiative),
+            "schedule": selectors.outcome_schedule(initiative),
             "reports": initiative.outcome_reports.select_related("submitted_by").order_by("-submitted_at"),
-            "can_report": outcome_permissions.can_report_outcome(request.user, initiative),
+            "can_report": permissions.can_report_outcome(request.user, initiative),
             "today": timezone.localdate(),
         },
     )
@@ -70,20 +69,20 @@ def outcome_schedule(request, pk):
 
 def outcome_submit(request, pk, kind, due):
     initiative = _visible(request.user, pk)
-    if not outcome_permissions.can_report_outcome(request.user, initiative):
+    if not permissions.can_report_outcome(request.user, initiative):
         raise PermissionDenied
     try:
         due_on = datetime.date.fromisoformat(due)
     except ValueError as exc:
         raise Http404 from exc
     slot = next(
-        (d for d in outcome_selectors.outcome_schedule(initiative) if d.kind == kind and d.due_on == due_on),
+        (d for d in selectors.outcome_schedule(initiative) if d.kind == kind and d.due_on == due_on),
         None,
     )
     if slot is None or kind not in OutcomeKind.values:
         raise Http404
     initial = {"period_start": slot.period_start, "period_end": slot.period_end}
-    form = outcome_forms.OutcomeReportForm(request.POST or None, request.FILES or None, initial=initial)
+    form = forms.OutcomeReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.outcome_report_submit(
@@ -96,13 +95,13 @@ def outcome_submit(request, pk, kind, due):
                 uploads=request.FILES.getlist("files"),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Rapporten är inlämnad. Sekretariatet granskar den."))
             return redirect(report.get_absolute_url())
     return render(
         request,
-        "initiatives/outcome_form.html",
+        "outcomes/outcome_form.html",
         {"initiative": initiative, "slot": slot, "form": form},
         status=400 if request.method == "POST" else 200,
     )
@@ -110,15 +109,15 @@ def outcome_submit(request, pk, kind, due):
 
 def outcome_detail(request, pk):
     report = _report(request.user, pk)
-    can_review = outcome_permissions.can_review_outcome(request.user, report)
+    can_review = permissions.can_review_outcome(request.user, report)
     return render(
         request,
-        "initiatives/outcome_detail.html",
+        "outcomes/outcome_detail.html",
         {
             "report": report,
             "initiative": report.initiative,
             "can_review": can_review,
-            "review_form": outcome_forms.OutcomeReviewForm() if can_review else None,
+            "review_form": forms.OutcomeReviewForm() if can_review else None,
         },
     )
 
@@ -126,9 +125,9 @@ def outcome_detail(request, pk):
 @require_POST
 def outcome_review(request, pk):
     report = _report(request.user, pk)
-    if not outcome_permissions.can_review_outcome(request.user, report):
+    if not permissions.can_review_outcome(request.user, report):
         raise PermissionDenied
-    form = outcome_forms.OutcomeReviewForm(request.POST)
+    form = forms.OutcomeReviewForm(request.POST)
     if form.is_valid():
         try:
             reviewed = services.outcome_report_review(
@@ -138,7 +137,7 @@ def outcome_review(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Granskningen är sparad."))
             for note in reviewed.completion_notes:  # e.g. what became of the unused reservation
@@ -146,7 +145,7 @@ def outcome_review(request, pk):
             return redirect(report.get_absolute_url())
     return render(
         request,
-        "initiatives/outcome_detail.html",
+        "outcomes/outcome_detail.html",
         {"report": report, "initiative": report.initiative, "can_review": True, "review_form": form},
         status=400,
     )

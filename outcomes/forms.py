@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core import uploads
 from core.forms import ISO_DATE, DateInput
 from core.money import AmountField
-from initiatives.models import OutcomeStatus
+from outcomes.models import OutcomeStatus
 
 INDICATOR_ROWS = 3
 

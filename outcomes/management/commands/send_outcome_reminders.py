@@ -2,7 +2,7 @@
 
     manage.py send_outcome_reminders [--user USERNAME] [--date YYYY-MM-DD]
 
-The worker does this every day by itself (initiatives/tasks.py); the command is for a catch-up by hand
+The worker does this every day by itself (outcomes/tasks.py); the command is for a catch-up by hand
 or a test with another date. Idempotent per report and day: run twice the same day, the second sends
 nothing. The acting user (default: the first active administrator) is recorded on every reminder and in
 the audit trail. The mails are queued: a worker sends them.
@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.history import acting_as
-from initiatives.outcome_selectors import outcome_reminder_sender
-from initiatives.services import outcome_reminders_send
+from outcomes.selectors import outcome_reminder_sender
+from outcomes.services import outcome_reminders_send
 
 
 class Command(BaseCommand):

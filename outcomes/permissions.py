@@ -1,12 +1,13 @@
-"""Who may do what with outcome reports (kept beside permissions.py so merges stay clean).
+"""Who may do what with outcome reports.
 
 The initiating party's initiators report the outcomes of their funded (DECIDED) initiative; the secretariat
 (VRAG) reviews: approves a report or asks for a complement. Those who read everything read the reports;
 so do the party's own people.
 """
 
-from initiatives.models import Initiative, OutcomeReport, OutcomeReview, Status
+from initiatives.models import Initiative, Status
 from initiatives.permissions import _active, is_initiator, is_secretariat
+from outcomes.models import OutcomeReport, OutcomeReview
 from people.permissions import reads_everything
 
 
