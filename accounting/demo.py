@@ -12,7 +12,9 @@ Idempotent: the postings are made only into an empty journal.
 from datetime import date
 from decimal import Decimal
 
-from accounting import services
+from stdnum import luhn
+
+from accounting import bank, services
 from accounting.models import DelegationPoint, Fund, Verification
 from initiatives.models import Initiative, Status
 from people.models import User
@@ -63,6 +65,19 @@ REGISTER = [
         date(2025, 1, 1),
     ),
 ]
+
+
+def demo_payment(initiative) -> bank.Payment:
+    """Where the demo pays an initiative: its party, to an invented but valid bankgiro number (its code's
+    digits, the Luhn check digit last), with the initiative's number as the reference."""
+    party = initiative.party
+    digits = f"{party.code.zfill(4)[-4:]}{party.pk % 1000:03d}"
+    return bank.payment_details(
+        payee=party.name,
+        account_kind=bank.AccountKind.BANKGIRO,
+        account_number=digits + luhn.calc_check_digit(digits),
+        reference=f"DGR {initiative.registration_number}",
+    )
 
 
 def register(finance: User) -> list:
@@ -139,6 +154,7 @@ def load(*, password: str, stdout) -> None:
             amount=D(amount),
             booking_date=when,
             text=f"{text}: {commitment.initiative.title}",
+            payment=demo_payment(commitment.initiative),
         )
 
     def close(year):

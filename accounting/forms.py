@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounting import bank
 from accounting.models import Account, CapitalPart, Decision, DelegationPoint, Fund, Kind
 from core import uploads
 from core.forms import ISO_DATE, DateInput
@@ -252,6 +253,55 @@ class MoneyEventForm(PostingForm):
     amount = AmountField(label=_("Belopp (kr)"), help_text=_("Till exempel 250 000 eller 1 250 000,50."))
     booking_date = date_field(_("Bokföringsdag"))
     text = forms.CharField(label=_("Verifikationstext"), max_length=200)
+
+
+class PaymentFields(forms.Form):
+    """Where money is paid: payee, bankgiro/plusgiro/IBAN and the payee's reference. The form only shapes
+    the input; `bank.payment_details` (called by the services) checks the number and says what is wrong."""
+
+    payee = forms.CharField(
+        label=_("Betalningsmottagare"),
+        max_length=bank.MAX_PAYEE,
+        help_text=_("Organisationen som tar emot pengarna, till exempel Karlstads kommun."),
+    )
+    bank_account_kind = forms.ChoiceField(
+        label=_("Kontotyp"), choices=bank.AccountKind.choices, widget=forms.RadioSelect
+    )
+    bank_account_number = forms.CharField(
+        label=_("Kontonummer"),
+        max_length=60,
+        help_text=_(
+            "Bankgiro 123-4567 eller 1234-5678, plusgiro 12345-6, IBAN SE45 5000 0000 0583 9825 7466."
+        ),
+    )
+    payment_reference = forms.CharField(
+        label=_("OCR-nummer eller meddelande"),
+        max_length=bank.MAX_REFERENCE,
+        required=False,
+        help_text=_("Det mottagaren vill se på betalningen, till exempel fakturans OCR-nummer."),
+    )
+
+    def payment(self) -> bank.Payment:
+        """The checked payment details (raises the service's ValidationError, keyed by these fields)."""
+        data = self.cleaned_data
+        return bank.payment_details(
+            payee=data["payee"],
+            account_kind=data["bank_account_kind"],
+            account_number=data["bank_account_number"],
+            reference=data.get("payment_reference", ""),
+        )
+
+
+class DisbursementForm(MoneyEventForm, PaymentFields):
+    field_order = [
+        "amount",
+        "booking_date",
+        "payee",
+        "bank_account_kind",
+        "bank_account_number",
+        "payment_reference",
+        "text",
+    ]
 
 
 class ReverseForm(PostingForm):

@@ -26,7 +26,9 @@ Models
   committed in several commitments, split over capital parts and planned years). Money events against it.
 - Verification / VerificationLine: the double-entry journal. Signed amounts, debit positive and credit
   negative (as SIE writes them). Lines carry the capital part, initiative and commitment they concern, and
-  the money event they book (a reversal's lines carry the reversed event, so figures net out).
+  the money event they book (a reversal's lines carry the reversed event, so figures net out). A
+  disbursement carries where it was paid: payee, bankgiro/plusgiro/IBAN (accounting/bank.py) and the
+  payee's reference; a CHECK keeps these whole, well-formed and on disbursements only.
 - VerificationCounter: one row per (year, series) holding the last number, incremented in the posting's
   transaction, so numbers are gapless: a rolled-back posting rolls back its number too.
 - YearBalance: the snapshot written when a year is closed: opening, movement and closing per account,
@@ -68,6 +70,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounting import bank
 from core.dbroles import append_only
 from core.money import MoneyField
 
@@ -461,6 +464,18 @@ class Verification(models.Model):
         "RecoveryClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="verifications"
     )
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Where a disbursement was paid (issue 13): payee, account and the reference the payee asked for (OCR
+    # or a message). Empty on every other kind, and on disbursements brought in from before DGR, whose
+    # books did not keep them; a disbursement recorded in DGR itself always has them (services).
+    # A database default too: rows written by SQL (tests of the triggers, repairs) need not name them.
+    payee = models.CharField(_("betalningsmottagare"), max_length=bank.MAX_PAYEE, blank=True, db_default="")
+    bank_account_kind = models.CharField(
+        _("kontotyp"), max_length=10, choices=bank.AccountKind.choices, blank=True, db_default=""
+    )
+    bank_account_number = models.CharField(_("kontonummer"), max_length=34, blank=True, db_default="")
+    payment_reference = models.CharField(
+        _("OCR-nummer eller meddelande"), max_length=bank.MAX_REFERENCE, blank=True, db_default=""
+    )
 
     class Meta:
         verbose_name = _("verifikation")
@@ -477,6 +492,16 @@ class Verification(models.Model):
                 condition=Q(kind="reversal", reverses__isnull=False)
                 | Q(~Q(kind="reversal"), reverses__isnull=True),
                 name="verification_reversal_has_original",
+            ),
+            # Payment details come whole (payee and a well-formed account) and only on a disbursement.
+            models.CheckConstraint(
+                condition=Q(payee="", bank_account_kind="", bank_account_number="", payment_reference="")
+                | Q(
+                    bank.account_number_shape("bank_account_kind", "bank_account_number"),
+                    kind="disbursement",
+                    payee__regex=r"\S",
+                ),
+                name="verification_payment_details",
             ),
         ]
         indexes = [models.Index(fields=["fund", "booking_date"], name="verification_fund_date")]
@@ -495,6 +520,17 @@ class Verification(models.Model):
         "Utbetalning Utbetalning: …"."""
         kind = str(self.get_kind_display())
         return "" if self.text.casefold().startswith(kind.casefold()) else kind
+
+    @property
+    def payment(self) -> "bank.Payment | None":
+        if not self.payee:
+            return None
+        return bank.Payment(
+            payee=self.payee,
+            account_kind=self.bank_account_kind,
+            account_number=self.bank_account_number,
+            reference=self.payment_reference,
+        )
 
 
 def verification_number_label(series: str, number: int, year: int) -> str:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounting import permissions
+from accounting.bank import Payment
 from accounting.models import (
     EVENTS,
     Account,
@@ -69,7 +70,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("Du har inte behörighet att bokföra i fonden."))
 
 
-def _amount(value, field: str = "amount") -> Decimal:
+def checked_amount(value, field: str = "amount") -> Decimal:
     """A positive amount of kronor with at most two decimals, refused rather than rounded."""
     value = Decimal(str(value)) if not isinstance(value, Decimal) else value
     if value <= 0:
@@ -79,6 +80,9 @@ def _amount(value, field: str = "amount") -> Decimal:
             {field: _("Ett belopp kan ha högst två decimaler (öre).")}, code="max_decimal_places"
         )
     return value.quantize(ORE)
+
+
+_amount = checked_amount
 
 
 def _within_limit(fund: Fund, amount: Decimal, field: str | None = "amount") -> None:
@@ -280,6 +284,7 @@ def _post(
     commitment: Commitment | None = None,
     reverses: Verification | None = None,
     recovery_claim: RecoveryClaim | None = None,
+    payment: Payment | None = None,
 ) -> Verification:
     year = _open_year(fund, booking_date)
     if not text.strip():
@@ -314,6 +319,11 @@ def _post(
         recovery_claim=recovery_claim,
         idempotency_key=key,
     )
+    if payment is not None:
+        verification.payee = payment.payee
+        verification.bank_account_kind = payment.account_kind
+        verification.bank_account_number = payment.account_number
+        verification.payment_reference = payment.reference
     verification.full_clean(
         exclude=["number", "fund", "fiscal_year", "author", "reverses", "recovery_claim", "idempotency_key"]
     )
@@ -1157,12 +1167,15 @@ def _against_commitment(
     user: User,
     key,
     claim: RecoveryClaim | None = None,
+    payment: Payment | None = None,
 ) -> Verification:
     _require(permissions.can_post(user, commitment.fund))
     _within_limit(commitment.fund, amount)
     content = {"commitment": commitment, "amount": amount, "booking_date": booking_date, "text": text}
     if claim is not None:
         content["claim"] = claim
+    if payment is not None:
+        content["payment"] = payment
     if original := _replay(key, action=str(kind), content=content, user=user):
         return original
     _not_before_decision(commitment.decision, booking_date, kind)
@@ -1216,6 +1229,7 @@ def _against_commitment(
         commitment=commitment,
         recovery_claim=locked_claim,
         lines=lines,
+        payment=payment,
     )
     if locked_claim is not None:
         _claim_repaid_add(locked_claim, amount, user, reason=f"återbetalning {verification.number_label}")
@@ -1241,9 +1255,14 @@ def disbursement_record(
     booking_date: date,
     text: str,
     user: User,
+    payment: Payment | None = None,
     idempotency_key: uuid.UUID | None = None,
 ) -> Verification:
-    """Pay out against a commitment: debit reserved, credit the settlement account with the region."""
+    """Pay out against a commitment: debit reserved, credit the settlement account with the region.
+
+    `payment` (payee, account, reference; `bank.payment_details` checks it) is where the money went: the
+    forms of DGR always ask for it. It is left out only for disbursements brought in from the books kept
+    before DGR (imports), which did not record it."""
     return _against_commitment(
         commitment=commitment,
         kind=Kind.DISBURSEMENT,
@@ -1252,6 +1271,7 @@ def disbursement_record(
         text=text,
         user=user,
         key=idempotency_key,
+        payment=payment,
     )
 
 

@@ -584,15 +584,17 @@ def commitment_detail(request, pk):
     )
 
 
-def _commitment_event(request, pk, *, service_fn, title, default_text):
+def _commitment_event(request, pk, *, service_fn, title, default_text, form_class=forms.MoneyEventForm):
     _readers_only(request)
     commitment = get_object_or_404(Commitment.objects.select_related("fund", "initiative", "decision"), pk=pk)
     _require(permissions.can_post(request.user, commitment.fund))
-    form = forms.MoneyEventForm(
+    form = form_class(
         request.POST or None, initial={"text": f"{default_text}: {commitment.initiative}"[:200]}
     )
 
     def service(data):
+        # A disbursement says where the money went (issue 13); the other events move money inside the fund.
+        extra = {"payment": form.payment()} if isinstance(form, forms.PaymentFields) else {}
         return service_fn(
             commitment=commitment,
             amount=data["amount"],
@@ -600,6 +602,7 @@ def _commitment_event(request, pk, *, service_fn, title, default_text):
             text=data["text"],
             user=request.user,
             idempotency_key=data["idempotency_key"],
+            **extra,
         )
 
     figures = selectors.commitment_figures_map([commitment])[commitment.pk]
@@ -626,6 +629,7 @@ def disbursement_create(request, pk):
         service_fn=services.disbursement_record,
         title=_("Betala ut"),
         default_text=_("Utbetalning"),
+        form_class=forms.DisbursementForm,
     )
 
 

@@ -171,8 +171,22 @@ def filter_choices() -> dict:
     }
 
 
+# What later apps show on the initiative's page from rows of their own (payment requests), read in the
+# page's one query of the initiative: each function returns annotations for the reader (subqueries on
+# OuterRef("pk")), or none. The page's budget of 12 queries has no room for a query per panel.
+DetailAnnotations = Callable[[object], dict]
+_detail_annotations: list[DetailAnnotations] = []
+
+
+def register_detail_annotations(annotations: DetailAnnotations) -> None:
+    _detail_annotations.append(annotations)
+
+
 def initiative_detail(*, user, pk: int) -> Initiative:
     """One initiative with everything its page shows (raises DoesNotExist when not visible)."""
+    extra = {}
+    for annotations in _detail_annotations:
+        extra.update(annotations(user))
     initiative = (
         Initiative.objects.visible_to(user)
         .defer("search_document")
@@ -187,6 +201,7 @@ def initiative_detail(*, user, pk: int) -> Initiative:
                 .order_by("pk")
                 .values(line=JSONObject(area="action_area__name", motivation="motivation"))
             ),
+            **extra,
         )
         .prefetch_related(
             Prefetch("budget_years", queryset=BudgetYear.objects.order_by("year")),

@@ -12,6 +12,7 @@ from accounting.selectors import initiative_money_figures
 from council.models import Meeting, MeetingStatus, Outcome, Position, Proposal
 from initiatives.models import Initiative, Status
 from outcomes.models import OutcomeKind, OutcomeReport, OutcomeReview
+from payments.models import PaymentRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,8 @@ def counts() -> dict[str, int]:
             Verification,
             RecoveryClaim,
             OutcomeReport,
+            PaymentRequest,
+            PaymentRequest.history.model,
         )
     }
 
@@ -83,6 +86,21 @@ def test_demo_data_tells_one_consistent_story_and_loads_twice_without_change(set
     # No initiative past preparation without the council having seen it.
     past_council = [Status.SUPPORTED, Status.NOT_SUPPORTED, Status.DECIDED, Status.COMPLETED]
     assert not Initiative.objects.filter(status__in=past_council, council_positions__isnull=True).exists()
+
+    # Payment requests through the real services: one approved, whose disbursement pays the party's
+    # bankgiro; one waiting for finance; one finance asked the initiative to complete.
+    requests = {r.status: r for r in PaymentRequest.objects.select_related("verification", "initiative")}
+    assert sorted(requests) == sorted(
+        [
+            PaymentRequest.Status.APPROVED,
+            PaymentRequest.Status.SUBMITTED,
+            PaymentRequest.Status.COMPLEMENT_REQUESTED,
+        ]
+    )
+    paid = requests[PaymentRequest.Status.APPROVED]
+    assert paid.verification.kind == "disbursement"
+    assert paid.verification.bank_account_number == paid.bank_account_number
+    assert paid.initiative.status == Status.DECIDED
 
     # Every commitment has its decision, on the same initiative.
     assert Commitment.objects.exists()

@@ -807,6 +807,49 @@ MATRIX: dict[str, Row] = {
         get="   L 404 404 200 200 200 404 200",
         post="  L 404 404 200 200 200 404 200",
     ),
+    # --- payments ---
+    # Payment requests (issue 13): the initiative's party's initiators ask and follow, finance handles,
+    # the auditor reads; nobody else (a request names a bank account). Another party's request is not
+    # found; the request in `world` waits for finance, so it cannot be completed now.
+    "payments:request-list": row(
+        get="   L 403 403 403 200 200 403 403",
+        post="  L 403 403 403 200 200 403 403",
+    ),
+    "payments:request-create": row(
+        "initiative_pk=initiative",
+        get="   L 200 403 403 403 403 403 403",
+        post="  L 200 403 403 403 403 403 403",
+    ),
+    "payments:request-detail": row(
+        "pk=payment_request",
+        get="   L 200 404 403 200 200 403 403",
+        post="  L 200 404 403 200 200 403 403",
+    ),
+    "payments:request-complete": row(
+        "pk=payment_request",
+        get="   L 403 404 403 403 403 403 403",
+        post="  L 403 404 403 403 403 403 403",
+    ),
+    "payments:request-approve": row(
+        "pk=payment_request",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "payments:request-ask-for-more": row(
+        "pk=payment_request",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "payments:request-reject": row(
+        "pk=payment_request",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "payments:attachment-download": row(
+        "pk=payment_request attachment_pk=payment_attachment",
+        get="   L 200 404 403 200 200 403 403",
+        post="  L 200 404 403 200 200 403 403",
+    ),
     # --- reports ---
     # Final, archived reports are for every role of the cooperation (reports.permissions).
     "reports:archive-download": row(
@@ -1304,6 +1347,24 @@ def world(
                 user=secretariat,
                 fmt=fmt,
             )
+    # A payment request of Karlstad's against the funded initiative's commitment, with its attachment.
+    from payments.services import RequestContent, payment_request_submit
+
+    payment_request = payment_request_submit(
+        content=RequestContent(
+            commitment=commitment,
+            amount=Decimal("1000.00"),
+            period_start=datetime.date(2027, 1, 1),
+            period_end=datetime.date(2027, 3, 31),
+            costs_incurred=Decimal("1200.00"),
+            description="Projektering.",
+            payee="Karlstads kommun",
+            bank_account_kind="bankgiro",
+            bank_account_number="991-2346",
+        ),
+        user=initiator,
+        uploads=[SimpleUploadedFile("kostnader.pdf", PDF)],
+    )
     from archive.models import ArchivePackage
 
     archive_package = ArchivePackage(
@@ -1340,6 +1401,8 @@ def world(
         "interest": interest.pk,
         "commitment": commitment.pk,
         "claim": claim.pk,
+        "payment_request": payment_request.pk,
+        "payment_attachment": payment_request.attachments.get().pk,
         "archive": archived.pk,
         "party": karlstad.slug,
         "awaiting_approval": awaiting.pk,
