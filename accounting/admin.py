@@ -17,6 +17,7 @@ from accounting.models import (
     DelegationPoint,
     FiscalYear,
     Fund,
+    RecoveryClaim,
     Verification,
     VerificationLine,
 )
@@ -80,6 +81,15 @@ class DelegationPointAdmin(ReadOnlyHistoryAdmin):
     """Read and follow the history here; points are added and ended on the register's page."""
 
     list_display = ["code", "maker_name", "amount_limit", "valid_from", "valid_to"]
+
+
+@admin.register(RecoveryClaim)
+class RecoveryClaimAdmin(ReadOnlyHistoryAdmin):
+    """Read and follow the history here; claims are made, repaid and written off on their own pages."""
+
+    list_display = ["id", "initiative", "amount", "repaid", "status", "due_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["initiative"]
 
 
 @admin.register(Commitment)

@@ -34,6 +34,31 @@ class AccountingConfig(AppConfig):
                 order=410,
             )
         )
+        register(
+            NavEntry(
+                "accounting:recovery-claim-list",
+                _("Återkrav"),
+                _("Pengar som krävs tillbaka från initiativ, och återbetalningarna mot dem."),
+                permissions.can_view_ledger,
+                order=420,
+            )
+        )
+        from core import notifications
+        from initiatives.permissions import is_initiator
+
+        notifications.register(
+            notifications.EventKind(
+                "recovery-claim",
+                _("Återkrav"),
+                _(
+                    "När Region Värmland kräver tillbaka pengar från din parts initiativ, "
+                    "och påminnelser när ett återkrav har förfallit. Kan inte stängas av."
+                ),
+                is_initiator,
+                False,
+                45,
+            )
+        )
         register_history_sources("initiative", selectors.initiative_history_sources)
         register_list_amounts(selectors.initiative_list_amounts)
         register_timeline_dates(selectors.initiative_timeline_dates)

@@ -1,5 +1,6 @@
 """Demo ledger: DGR opened 2022-01-01 with its three capital parts, four initiatives decided and paid out
-over several years (with a repayment, a release, a transfer and a reversal), 2022–2025 closed, 2026 open.
+over several years (with a repayment, a release, a transfer, a reversal and a recovery claim), 2022–2025
+closed, 2026 open.
 
 The initiatives are those of the initiatives demo that Värmlandsrådet supported by consensus in March
 2022 (council demo); `decision_record` finds the position each decision rests on. The initiative
@@ -11,7 +12,9 @@ Idempotent: the postings are made only into an empty journal.
 from datetime import date
 from decimal import Decimal
 
-from accounting import services
+from stdnum import luhn
+
+from accounting import bank, services
 from accounting.models import DelegationPoint, Fund, Verification
 from initiatives.changes import change_request_submit
 from initiatives.models import Initiative, Status
@@ -63,6 +66,19 @@ REGISTER = [
         date(2025, 1, 1),
     ),
 ]
+
+
+def demo_payment(initiative) -> bank.Payment:
+    """Where the demo pays an initiative: its party, to an invented but valid bankgiro number (its code's
+    digits, the Luhn check digit last), with the initiative's number as the reference."""
+    party = initiative.party
+    digits = f"{party.code.zfill(4)[-4:]}{party.pk % 1000:03d}"
+    return bank.payment_details(
+        payee=party.name,
+        account_kind=bank.AccountKind.BANKGIRO,
+        account_number=digits + luhn.calc_check_digit(digits),
+        reference=f"DGR {initiative.registration_number}",
+    )
 
 
 def register(finance: User) -> list:
@@ -139,6 +155,7 @@ def load(*, password: str, stdout) -> None:
             amount=D(amount),
             booking_date=when,
             text=f"{text}: {commitment.initiative.title}",
+            payment=demo_payment(commitment.initiative),
         )
 
     def close(year):
@@ -234,5 +251,16 @@ def load(*, password: str, stdout) -> None:
         reason="Leveranserna av laddstolpar är försenade; sista etappen blir klar först 2027.",
         new_end_date=date(2027, 6, 30),
         user=User.objects.get(username="karlstad"),
+    )
+    # A recovery claim (återkrav) on the visitor project, whose final accounts showed money spent outside
+    # the decision; not yet repaid, so finance follows it up.
+    post(
+        services.recovery_claim_create,
+        initiative=besok,
+        amount=D("100000"),
+        reason="Slutredovisningen visar kostnader utanför beslutet (marknadsföring utanför Värmland).",
+        reference="RD 2026/41",
+        decided_on=date(2026, 3, 2),
+        due_on=date(2026, 4, 30),
     )
     stdout.write("  fonden DGR med huvudbok 2022–2026 (2022–2025 stängda)")

@@ -2,6 +2,7 @@
 made when the form is rendered, so a double click or a resent form posts once."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounting import bank
 from accounting.models import Account, CapitalPart, Decision, DelegationPoint, Fund, Kind
 from core import uploads
 from core.forms import ISO_DATE, DateInput
@@ -295,6 +297,55 @@ class MoneyEventForm(PostingForm):
     text = forms.CharField(label=_("Verifikationstext"), max_length=200)
 
 
+class PaymentFields(forms.Form):
+    """Where money is paid: payee, bankgiro/plusgiro/IBAN and the payee's reference. The form only shapes
+    the input; `bank.payment_details` (called by the services) checks the number and says what is wrong."""
+
+    payee = forms.CharField(
+        label=_("Betalningsmottagare"),
+        max_length=bank.MAX_PAYEE,
+        help_text=_("Organisationen som tar emot pengarna, till exempel Karlstads kommun."),
+    )
+    bank_account_kind = forms.ChoiceField(
+        label=_("Kontotyp"), choices=bank.AccountKind.choices, widget=forms.RadioSelect
+    )
+    bank_account_number = forms.CharField(
+        label=_("Kontonummer"),
+        max_length=60,
+        help_text=_(
+            "Bankgiro 123-4567 eller 1234-5678, plusgiro 12345-6, IBAN SE45 5000 0000 0583 9825 7466."
+        ),
+    )
+    payment_reference = forms.CharField(
+        label=_("OCR-nummer eller meddelande"),
+        max_length=bank.MAX_REFERENCE,
+        required=False,
+        help_text=_("Det mottagaren vill se på betalningen, till exempel fakturans OCR-nummer."),
+    )
+
+    def payment(self) -> bank.Payment:
+        """The checked payment details (raises the service's ValidationError, keyed by these fields)."""
+        data = self.cleaned_data
+        return bank.payment_details(
+            payee=data["payee"],
+            account_kind=data["bank_account_kind"],
+            account_number=data["bank_account_number"],
+            reference=data.get("payment_reference", ""),
+        )
+
+
+class DisbursementForm(MoneyEventForm, PaymentFields):
+    field_order = [
+        "amount",
+        "booking_date",
+        "payee",
+        "bank_account_kind",
+        "bank_account_number",
+        "payment_reference",
+        "text",
+    ]
+
+
 class ReverseForm(PostingForm):
     booking_date = date_field(
         _("Bokföringsdag för rättelsen"),
@@ -476,3 +527,72 @@ class CapitalPartEditForm(forms.ModelForm):
         fields = ["name", "origin"]
         labels = {"name": _("Namn"), "origin": _("Ursprung")}
         widgets = {"origin": forms.Textarea(attrs={"rows": 2})}
+
+
+# --- early termination and recovery claims ---------------------------------------------------------
+
+_REFERENCE_HELP = _("Till exempel RS 2026/123 § 45.")
+
+
+class TerminationForm(forms.Form):
+    terminated_on = date_field(_("Avbrutet från och med"))
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skälet skickas till den initierande parten och syns på initiativets sida."),
+    )
+    reference = forms.CharField(
+        label=_("Beslutsnummer eller paragraf"), max_length=100, required=False, help_text=_REFERENCE_HELP
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("terminated_on", timezone.localdate())
+
+    apply_service_error = PostingForm.apply_service_error
+
+
+class RecoveryClaimForm(PostingForm):
+    amount = AmountField(label=_("Belopp att kräva tillbaka (kr)"))
+    reason = forms.CharField(label=_("Skäl"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    reference = forms.CharField(
+        label=_("Beslutsnummer eller paragraf"), max_length=100, required=False, help_text=_REFERENCE_HELP
+    )
+    decided_on = date_field(_("Beslutsdatum"))
+    due_on = date_field(_("Förfallodag"), help_text=_("ÅÅÅÅ-MM-DD. Senast då ska beloppet vara återbetalt."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("decided_on", timezone.localdate())
+        self.initial.setdefault("due_on", timezone.localdate() + timedelta(days=30))
+
+
+class CommitmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Åtagande %(id)s, %(part)s") % {"id": obj.pk, "part": obj.capital_part}
+
+
+class ClaimRepaymentForm(MoneyEventForm):
+    """A repayment booked against a recovery claim: the commitment says which capital part gets it."""
+
+    commitment = CommitmentChoiceField(label=_("Åtagande (kapitaldel)"), queryset=None, empty_label=None)
+    field_order = ["commitment", "amount", "booking_date", "text"]
+
+    def __init__(self, *args, commitments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].queryset = commitments
+
+
+class WriteOffForm(forms.Form):
+    written_off_on = date_field(_("Avskrivet den"))
+    reason = forms.CharField(label=_("Skäl"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reference = forms.CharField(
+        label=_("Beslutsnummer eller paragraf"), max_length=100, help_text=_REFERENCE_HELP
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("written_off_on", timezone.localdate())
+
+    apply_service_error = PostingForm.apply_service_error

@@ -31,11 +31,21 @@ Models
   committed in several commitments, split over capital parts and planned years). Money events against it.
 - Verification / VerificationLine: the double-entry journal. Signed amounts, debit positive and credit
   negative (as SIE writes them). Lines carry the capital part, initiative and commitment they concern, and
-  the money event they book (a reversal's lines carry the reversed event, so figures net out).
+  the money event they book (a reversal's lines carry the reversed event, so figures net out). A
+  disbursement carries where it was paid: payee, bankgiro/plusgiro/IBAN (accounting/bank.py) and the
+  payee's reference; a CHECK keeps these whole, well-formed and on disbursements only.
 - VerificationCounter: one row per (year, series) holding the last number, incremented in the posting's
   transaction, so numbers are gapless: a rolled-back posting rolls back its number too.
 - YearBalance: the snapshot written when a year is closed: opening, movement and closing per account,
   capital part and event. Balances are the last closed snapshot plus the open years' lines.
+- RecoveryClaim (återkrav): Region Värmland claims paid-out money back from an initiative (terminated
+  early, or money not used as decided), with amount, reason, decision date and due date. Repayments book
+  against it (`Verification.recovery_claim`; `repaid` is their sum, kept in the same transaction). The
+  database refuses an amount not above zero, `repaid` below zero or above the amount, and a status that
+  does not match `repaid` (open: nothing repaid; partly repaid; repaid: all of it; written off: with a
+  reason and a decision, and something still outstanding). The service refuses a claim above what was
+  paid out net and not already claimed, and a repayment above what is outstanding (the claim row is
+  locked FOR UPDATE, so concurrent repayments queue up and never overpay).
 
 Invariants, enforced by PostgreSQL (migration 0002) and not only here
 - every verification has ≥ 2 lines summing to zero (a deferred constraint trigger, checked at COMMIT);
@@ -65,6 +75,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounting import bank
 from core.dbroles import append_only
 from core.money import MoneyField
 
@@ -481,7 +492,23 @@ class Verification(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
+    # A repayment booked against a recovery claim (and the reversal of one carries the same claim).
+    recovery_claim = models.ForeignKey(
+        "RecoveryClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="verifications"
+    )
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Where a disbursement was paid (issue 13): payee, account and the reference the payee asked for (OCR
+    # or a message). Empty on every other kind, and on disbursements brought in from before DGR, whose
+    # books did not keep them; a disbursement recorded in DGR itself always has them (services).
+    # A database default too: rows written by SQL (tests of the triggers, repairs) need not name them.
+    payee = models.CharField(_("betalningsmottagare"), max_length=bank.MAX_PAYEE, blank=True, db_default="")
+    bank_account_kind = models.CharField(
+        _("kontotyp"), max_length=10, choices=bank.AccountKind.choices, blank=True, db_default=""
+    )
+    bank_account_number = models.CharField(_("kontonummer"), max_length=34, blank=True, db_default="")
+    payment_reference = models.CharField(
+        _("OCR-nummer eller meddelande"), max_length=bank.MAX_REFERENCE, blank=True, db_default=""
+    )
 
     class Meta:
         verbose_name = _("verifikation")
@@ -498,6 +525,16 @@ class Verification(models.Model):
                 condition=Q(kind="reversal", reverses__isnull=False)
                 | Q(~Q(kind="reversal"), reverses__isnull=True),
                 name="verification_reversal_has_original",
+            ),
+            # Payment details come whole (payee and a well-formed account) and only on a disbursement.
+            models.CheckConstraint(
+                condition=Q(payee="", bank_account_kind="", bank_account_number="", payment_reference="")
+                | Q(
+                    bank.account_number_shape("bank_account_kind", "bank_account_number"),
+                    kind="disbursement",
+                    payee__regex=r"\S",
+                ),
+                name="verification_payment_details",
             ),
         ]
         indexes = [models.Index(fields=["fund", "booking_date"], name="verification_fund_date")]
@@ -516,6 +553,17 @@ class Verification(models.Model):
         "Utbetalning Utbetalning: …"."""
         kind = str(self.get_kind_display())
         return "" if self.text.casefold().startswith(kind.casefold()) else kind
+
+    @property
+    def payment(self) -> "bank.Payment | None":
+        if not self.payee:
+            return None
+        return bank.Payment(
+            payee=self.payee,
+            account_kind=self.bank_account_kind,
+            account_number=self.bank_account_number,
+            reference=self.payment_reference,
+        )
 
 
 def verification_number_label(series: str, number: int, year: int) -> str:
@@ -607,3 +655,115 @@ class YearBalance(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year_id} {self.account_id} {self.event}: {self.closing}"
+
+
+class RecoveryClaimQuerySet(models.QuerySet):
+    def outstanding(self):
+        """Claims with money still to come back (not repaid in full, not written off)."""
+        return self.filter(status__in=[RecoveryClaim.Status.OPEN, RecoveryClaim.Status.PARTLY_REPAID])
+
+    def overdue(self, today):
+        return self.outstanding().filter(due_on__lt=today)
+
+
+class RecoveryClaim(models.Model):
+    """A recovery claim (återkrav): money paid out that the initiative's party is to pay back."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Obetalt")
+        PARTLY_REPAID = "partly_repaid", _("Delvis återbetalt")
+        REPAID = "repaid", _("Återbetalt")
+        WRITTEN_OFF = "written_off", _("Avskrivet")
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="recovery_claims", verbose_name=_("fond")
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        on_delete=models.PROTECT,
+        related_name="recovery_claims",
+        verbose_name=_("initiativ"),
+    )
+    amount = MoneyField(_("återkrävt belopp"))
+    reason = models.TextField(_("skäl"), max_length=2000)
+    reference = models.CharField(
+        _("beslutsnummer"), max_length=100, blank=True, help_text=_("Till exempel RS 2026/123 § 45.")
+    )
+    decided_on = models.DateField(_("beslutsdatum"))
+    due_on = models.DateField(_("förfallodag"))
+    repaid = MoneyField(_("återbetalt"), default=Decimal("0.00"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    written_off_on = models.DateField(_("avskrivet den"), null=True, blank=True, editable=False)
+    write_off_reason = models.TextField(
+        _("skäl för avskrivning"), max_length=2000, blank=True, editable=False
+    )
+    write_off_reference = models.CharField(
+        _("beslut om avskrivning"), max_length=100, blank=True, editable=False
+    )
+    # The last overdue reminder mailed to the party (accounting.tasks): one at most per REMIND_EVERY_DAYS.
+    reminded_on = models.DateField(_("senast påmint"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = RecoveryClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("återkrav")
+        verbose_name_plural = _("återkrav")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_claim_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(repaid__gte=0, repaid__lte=models.F("amount")),
+                name="recovery_claim_repaid_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("decided_on")), name="recovery_claim_due_after_decision"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", repaid=0)
+                | Q(status="partly_repaid", repaid__gt=0, repaid__lt=models.F("amount"))
+                | Q(status="repaid", repaid=models.F("amount"))
+                | (
+                    Q(status="written_off", written_off_on__isnull=False, repaid__lt=models.F("amount"))
+                    & ~Q(write_off_reason="")
+                ),
+                name="recovery_claim_status_matches_repaid",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="recovery_claim_has_reason"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="recovery_claim_status_due")]
+
+    def __str__(self):
+        return _("Återkrav %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("accounting:recovery-claim-detail", args=[self.pk])
+
+    @property
+    def outstanding(self) -> Decimal:
+        """What is still to be paid back (nothing once written off)."""
+        if self.status == self.Status.WRITTEN_OFF:
+            return Decimal("0.00")
+        return self.amount - self.repaid
+
+    @property
+    def written_off(self) -> Decimal:
+        return self.amount - self.repaid if self.status == self.Status.WRITTEN_OFF else Decimal("0.00")
+
+    def is_overdue(self, today) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.PARTLY_REPAID) and self.due_on < today
+
+    @staticmethod
+    def status_for(amount: Decimal, repaid: Decimal) -> str:
+        if repaid <= 0:
+            return RecoveryClaim.Status.OPEN
+        return RecoveryClaim.Status.REPAID if repaid >= amount else RecoveryClaim.Status.PARTLY_REPAID

@@ -59,3 +59,18 @@ def can_view_initiative_money(user, initiative) -> bool:
 def can_manage_delegation(user) -> bool:
     """The delegation register: finance, who decides under it, and administrators, who run DGR."""
     return can_post(user) or (_active(user) and is_administrator(user))
+
+
+def can_terminate_initiative(user, initiative=None) -> bool:
+    """Ending a decided initiative early is Region Värmland's decision, recorded by its finance staff."""
+    return can_post(user)
+
+
+def can_manage_recovery(user, claim=None) -> bool:
+    """Recovery claims (återkrav): finance makes, follows up and writes them off."""
+    return can_post(user)
+
+
+def can_view_recovery_claim(user, claim) -> bool:
+    """The ledger's readers, and the initiating party of the claim's initiative."""
+    return can_view_initiative_money(user, claim.initiative)

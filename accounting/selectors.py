@@ -5,14 +5,18 @@ figures cost the same whether the journal holds a thousand lines or a million. E
 fixed number of queries, whatever the data.
 """
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, CharField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, When
+from django.db.models.functions import Cast, JSONObject
 from django.db.models.query import prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounting import permissions
@@ -27,6 +31,7 @@ from accounting.models import (
     Fund,
     Kind,
     MakerKind,
+    RecoveryClaim,
     Verification,
     VerificationLine,
     YearBalance,
@@ -34,7 +39,7 @@ from accounting.models import (
 )
 from core.history import HistorySource
 from core.money import MoneyField, format_amount, round_ore
-from initiatives.models import Status
+from initiatives.models import FUNDED_STATUSES, Status
 
 ZERO = Decimal("0.00")
 AVAILABLE, RESERVED, SETTLEMENT = Account.Kind.AVAILABLE, Account.Kind.RESERVED, Account.Kind.SETTLEMENT
@@ -454,11 +459,73 @@ def _line_totals(initiative) -> list[dict]:
     )
 
 
+@dataclass(frozen=True)
+class ClaimLine:
+    """A recovery claim as the initiative's page lists it."""
+
+    pk: int
+    amount: Decimal
+    repaid: Decimal
+    status: str
+    due_on: date
+    overdue: bool
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounting:recovery-claim-detail", args=[self.pk])
+
+    def get_status_display(self) -> str:
+        return RecoveryClaim.Status(self.status).label
+
+    @property
+    def outstanding(self) -> Decimal:
+        return ZERO if self.status == RecoveryClaim.Status.WRITTEN_OFF else self.amount - self.repaid
+
+
 def _page_line_totals(initiative) -> list[dict]:
-    """_line_totals read once for the initiative's page: its money panel and its timeline share them."""
+    """_line_totals read once for the initiative's page: its money panel and its timeline share them.
+    The initiative's recovery claims come in the same query (an array beside the sums: a claim needs money
+    paid out, so an initiative without lines has none), as the page has no query to spare."""
     if not hasattr(initiative, "_page_line_totals"):
-        initiative._page_line_totals = _line_totals(initiative)
+        claims = (
+            RecoveryClaim.objects.filter(initiative=initiative)
+            .order_by("decided_on", "id")
+            .values(
+                claim=JSONObject(
+                    id="id",
+                    # As text: a JSON number would come back as a float.
+                    amount=Cast("amount", CharField()),
+                    repaid=Cast("repaid", CharField()),
+                    status="status",
+                    due_on="due_on",
+                )
+            )
+        )
+        initiative._page_line_totals = list(
+            VerificationLine.objects.filter(initiative=initiative)
+            .values("account__kind", "event")
+            .annotate(
+                total=Sum("amount"),
+                first=Min("verification__booking_date"),
+                last=Max("verification__booking_date"),
+                claims=ArraySubquery(claims),
+            )
+            .order_by()
+        )
     return initiative._page_line_totals
+
+
+def _page_claims(initiative) -> list[ClaimLine]:
+    rows = _page_line_totals(initiative)
+    today = timezone.localdate()
+    claims = []
+    for c in rows[0]["claims"] if rows else []:
+        due_on = date.fromisoformat(c["due_on"])
+        claim = ClaimLine(c["id"], Decimal(c["amount"]), Decimal(c["repaid"]), c["status"], due_on, False)
+        overdue = claim.outstanding > 0 and due_on < today
+        claims.append(dataclasses.replace(claim, overdue=overdue))
+    return claims
 
 
 def _figures(rows) -> Figures:
@@ -529,7 +596,7 @@ def initiative_panel_context(initiative, user) -> dict | None:
 
     Only decided initiatives have money; the status says so without a query, and the figures take
     one, so the initiative page keeps a fixed number of queries."""
-    if initiative.status not in (Status.DECIDED, Status.COMPLETED):
+    if initiative.status not in FUNDED_STATUSES:
         return None
     if not permissions.can_view_initiative_money(user, initiative):
         return None
@@ -537,7 +604,15 @@ def initiative_panel_context(initiative, user) -> dict | None:
     _per, leverage = leverage_by_initiative(
         {initiative.pk: (figures.disbursed, figures.repaid)}, initiative=initiative
     )
-    return {"money": {"total": figures}, "initiative": initiative, "leverage": leverage}
+    return {
+        "money": {"total": figures},
+        "initiative": initiative,
+        "leverage": leverage,
+        "claims": _page_claims(initiative),
+        "can_terminate": initiative.status == Status.DECIDED
+        and permissions.can_terminate_initiative(user, initiative),
+        "can_claim": permissions.can_manage_recovery(user) and figures.disbursed > figures.repaid,
+    }
 
 
 def decision_postings(decision: Decision) -> dict:
@@ -563,8 +638,8 @@ def decision_postings(decision: Decision) -> dict:
 
 
 def initiative_history_sources(initiative, user) -> list[HistorySource]:
-    """For the initiative's history (core.history slot "initiative"): Region Värmland's decisions, to those
-    who read the initiative's money page."""
+    """For the initiative's history (core.history slot "initiative"): Region Värmland's decisions and
+    recovery claims, to those who read the initiative's money page."""
     if not permissions.can_view_initiative_money(user, initiative):
         return []
     return [
@@ -573,7 +648,13 @@ def initiative_history_sources(initiative, user) -> list[HistorySource]:
             Q(initiative_id=initiative.pk),
             lambda r, names: f"{_('Beslut enligt delegation')}: {r.reference}",
             hidden=frozenset({"initiative", "position", "idempotency_key", "recorded_at", "fund"}),
-        )
+        ),
+        HistorySource(
+            RecoveryClaim,
+            Q(initiative_id=initiative.pk),
+            lambda r, names: _("Återkrav %(id)s") % {"id": r.id},
+            hidden=frozenset({"initiative", "idempotency_key", "created_at", "fund", "created_by"}),
+        ),
     ]
 
 
@@ -584,11 +665,13 @@ class ReservationToRelease:
 
 
 def reservations_to_release() -> list[ReservationToRelease]:
-    """Finance's list *Att frigöra*: completed initiatives with money still reserved for them (their
-    completion could not release it). Two queries."""
+    """Finance's list *Att frigöra*: completed or terminated initiatives with money still reserved for them
+    (their completion or termination could not release it). Two queries."""
     sums = {
         r["initiative_id"]: -r["total"]
-        for r in VerificationLine.objects.filter(account__kind=RESERVED, initiative__status=Status.COMPLETED)
+        for r in VerificationLine.objects.filter(
+            account__kind=RESERVED, initiative__status__in=[Status.COMPLETED, Status.TERMINATED]
+        )
         .values("initiative_id")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -659,7 +742,7 @@ def initiative_timeline_dates(initiative, user) -> dict:
     Värmland's decision, of the first commitment and of the latest payout, for readers of the
     initiative's money. The decisions and the line totals are read once for the page: the outcome panel
     and the money panel use them too."""
-    if initiative.status not in (Status.DECIDED, Status.COMPLETED):
+    if initiative.status not in FUNDED_STATUSES:
         return {}
     if not permissions.can_view_initiative_money(user, initiative):
         return {}
@@ -704,4 +787,57 @@ def delegation_report(*, start: date, end: date) -> DelegationReport:
         decisions=decisions,
         granted_total=sum((d.amount for d in decisions), ZERO),
         rejected_count=sum(1 for d in decisions if d.outcome == DecisionOutcome.REJECTED),
+    )
+
+
+# --- recovery claims ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimTotals:
+    amount: Decimal
+    repaid: Decimal
+    outstanding: Decimal
+    written_off: Decimal
+    overdue: int
+
+
+def _with_overdue(claims, today: date | None = None) -> list[RecoveryClaim]:
+    """The claims, each marked `overdue` (due and not repaid) for the templates."""
+    today = today or timezone.localdate()
+    claims = list(claims)
+    for claim in claims:
+        claim.overdue = claim.is_overdue(today)
+    return claims
+
+
+def recovery_claim_list(*, today: date) -> dict:
+    """Finance's list *Återkrav*: every claim, outstanding first by due date, with totals. One query."""
+    claims = list(
+        RecoveryClaim.objects.select_related("initiative__party").order_by(
+            Case(When(status__in=["open", "partly_repaid"], then=0), default=1), "due_on", "id"
+        )
+    )
+    _with_overdue(claims, today)
+    totals = ClaimTotals(
+        amount=sum((c.amount for c in claims), ZERO),
+        repaid=sum((c.repaid for c in claims), ZERO),
+        outstanding=sum((c.outstanding for c in claims), ZERO),
+        written_off=sum((c.written_off for c in claims), ZERO),
+        overdue=sum(1 for c in claims if c.overdue),
+    )
+    return {"claims": claims, "totals": totals, "today": today}
+
+
+def recovery_claim_repayments(claim: RecoveryClaim) -> list[Verification]:
+    """The repayments booked against a claim, and their corrections, in booking order. One query."""
+    return list(
+        Verification.objects.filter(recovery_claim=claim)
+        .select_related("fiscal_year", "fund")
+        .annotate(
+            repaid=-Sum(
+                "lines__amount", filter=Q(lines__account__kind=AVAILABLE, lines__event=Kind.REPAYMENT)
+            )
+        )
+        .order_by("booking_date", "id")
     )

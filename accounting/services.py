@@ -25,11 +25,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounting import permissions
+from accounting.bank import Payment
 from accounting.models import (
     EVENTS,
     Account,
@@ -42,6 +43,7 @@ from accounting.models import (
     Fund,
     Kind,
     MakerKind,
+    RecoveryClaim,
     Verification,
     VerificationLine,
     YearBalance,
@@ -69,7 +71,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("Du har inte behörighet att bokföra i fonden."))
 
 
-def _amount(value, field: str = "amount") -> Decimal:
+def checked_amount(value, field: str = "amount") -> Decimal:
     """A positive amount of kronor with at most two decimals, refused rather than rounded."""
     value = Decimal(str(value)) if not isinstance(value, Decimal) else value
     if value <= 0:
@@ -79,6 +81,9 @@ def _amount(value, field: str = "amount") -> Decimal:
             {field: _("Ett belopp kan ha högst två decimaler (öre).")}, code="max_decimal_places"
         )
     return value.quantize(ORE)
+
+
+_amount = checked_amount
 
 
 def _within_limit(fund: Fund, amount: Decimal, field: str | None = "amount") -> None:
@@ -279,6 +284,8 @@ def _post(
     decision: Decision | None = None,
     commitment: Commitment | None = None,
     reverses: Verification | None = None,
+    recovery_claim: RecoveryClaim | None = None,
+    payment: Payment | None = None,
 ) -> Verification:
     year = _open_year(fund, booking_date)
     if not text.strip():
@@ -310,10 +317,16 @@ def _post(
         decision=decision,
         commitment=commitment,
         reverses=reverses,
+        recovery_claim=recovery_claim,
         idempotency_key=key,
     )
+    if payment is not None:
+        verification.payee = payment.payee
+        verification.bank_account_kind = payment.account_kind
+        verification.bank_account_number = payment.account_number
+        verification.payment_reference = payment.reference
     verification.full_clean(
-        exclude=["number", "fund", "fiscal_year", "author", "reverses", "idempotency_key"]
+        exclude=["number", "fund", "fiscal_year", "author", "reverses", "recovery_claim", "idempotency_key"]
     )
     verification.save()
     for line in lines:
@@ -1484,16 +1497,32 @@ def commitment_create(
 
 
 def _against_commitment(
-    *, commitment: Commitment, kind: str, amount: Decimal, booking_date: date, text: str, user: User, key
+    *,
+    commitment: Commitment,
+    kind: str,
+    amount: Decimal,
+    booking_date: date,
+    text: str,
+    user: User,
+    key,
+    claim: RecoveryClaim | None = None,
+    payment: Payment | None = None,
 ) -> Verification:
     _require(permissions.can_post(user, commitment.fund))
     _within_limit(commitment.fund, amount)
     content = {"commitment": commitment, "amount": amount, "booking_date": booking_date, "text": text}
+    if claim is not None:
+        content["claim"] = claim
+    if payment is not None:
+        content["payment"] = payment
     if original := _replay(key, action=str(kind), content=content, user=user):
         return original
     _not_before_decision(commitment.decision, booking_date, kind)
     if kind == Kind.DISBURSEMENT:
         _money_may_go_to(commitment.initiative_id)
+    if kind == Kind.REPAYMENT:
+        _hold_claims_still([commitment.initiative_id])
+    locked_claim = _claim_for_repayment(claim, commitment, amount, booking_date) if claim else None
     part = commitment.capital_part
     _lock_parts([part])
     figures = commitment_figures(commitment)
@@ -1528,7 +1557,7 @@ def _against_commitment(
         lines = [_line(reserved, part, kind, amount, **extra), _line(avail, part, kind, -amount, **extra)]
     else:
         lines = [_line(settlement, part, kind, amount, **extra), _line(avail, part, kind, -amount, **extra)]
-    return _post(
+    verification = _post(
         fund=commitment.fund,
         booking_date=booking_date,
         kind=kind,
@@ -1537,8 +1566,23 @@ def _against_commitment(
         key=key,
         decision=commitment.decision,
         commitment=commitment,
+        recovery_claim=locked_claim,
         lines=lines,
+        payment=payment,
     )
+    if locked_claim is not None:
+        _claim_repaid_add(locked_claim, amount, user, reason=f"återbetalning {verification.number_label}")
+        claim.repaid, claim.status = locked_claim.repaid, locked_claim.status
+    elif kind == Kind.REPAYMENT:
+        _claims_stay_covered(
+            [commitment.initiative_id],
+            _(
+                "Initiativet har öppna återkrav, och den här återbetalningen skulle lämna mindre utbetalt "
+                "netto än återkraven kräver. Bokför den mot återkravet, på återkravets sida."
+            ),
+            field="amount",
+        )
+    return verification
 
 
 @_fails_closed
@@ -1550,9 +1594,14 @@ def disbursement_record(
     booking_date: date,
     text: str,
     user: User,
+    payment: Payment | None = None,
     idempotency_key: uuid.UUID | None = None,
 ) -> Verification:
-    """Pay out against a commitment: debit reserved, credit the settlement account with the region."""
+    """Pay out against a commitment: debit reserved, credit the settlement account with the region.
+
+    `payment` (payee, account, reference; `bank.payment_details` checks it) is where the money went: the
+    forms of DGR always ask for it. It is left out only for disbursements brought in from the books kept
+    before DGR (imports), which did not record it."""
     return _against_commitment(
         commitment=commitment,
         kind=Kind.DISBURSEMENT,
@@ -1561,6 +1610,7 @@ def disbursement_record(
         text=text,
         user=user,
         key=idempotency_key,
+        payment=payment,
     )
 
 
@@ -1597,8 +1647,13 @@ def repayment_record(
     text: str,
     user: User,
     idempotency_key: uuid.UUID | None = None,
+    claim: RecoveryClaim | None = None,
 ) -> Verification:
-    """Disbursed money paid back: debit settlement, credit the available capital of the part it came from."""
+    """Disbursed money paid back: debit settlement, credit the available capital of the part it came from.
+
+    With `claim`, the repayment books against that recovery claim: the claim is locked FOR UPDATE before
+    anything else (so concurrent repayments on it queue up), a repayment above what is outstanding is
+    refused, and the claim's repaid amount and status move in the same transaction."""
     return _against_commitment(
         commitment=commitment,
         kind=Kind.REPAYMENT,
@@ -1607,7 +1662,83 @@ def repayment_record(
         text=text,
         user=user,
         key=idempotency_key,
+        claim=claim,
     )
+
+
+def _claim_for_repayment(claim: RecoveryClaim, commitment: Commitment, amount: Decimal, booking_date: date):
+    """Lock the claim a repayment books against (before the capital parts: the lock order everywhere) and
+    refuse what it cannot take."""
+    locked = RecoveryClaim.objects.select_for_update().get(pk=claim.pk)
+    if locked.initiative_id != commitment.initiative_id:
+        raise ValidationError(
+            _("Åtagandet hör inte till återkravets initiativ."), code="claim_other_initiative"
+        )
+    if locked.status not in (RecoveryClaim.Status.OPEN, RecoveryClaim.Status.PARTLY_REPAID):
+        raise ValidationError(
+            _("Återkravet är ”%(status)s”: inget mer kan bokas mot det.")
+            % {"status": RecoveryClaim.Status(locked.status).label},
+            code="claim_closed",
+        )
+    if amount > locked.outstanding:
+        raise ValidationError(
+            {
+                "amount": _("Det återstår bara %(left)s av återkravet att betala tillbaka.")
+                % {"left": format_amount(locked.outstanding)}
+            },
+            code="over_outstanding",
+        )
+    if booking_date < locked.decided_on:
+        raise ValidationError(
+            {
+                "booking_date": _(
+                    "En återbetalning mot återkravet kan inte bokföras före återkravets beslut den %(date)s."
+                )
+                % {"date": locked.decided_on.isoformat()}
+            },
+            code="before_claim",
+        )
+    return locked
+
+
+def _hold_claims_still(initiative_ids) -> None:
+    """Read the initiatives FOR SHARE: a recovery claim cannot be made for them (it locks the initiative
+    FOR NO KEY UPDATE) until this posting commits, so the claims' check below sees every claim."""
+    ids = sorted(set(initiative_ids))
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM initiatives_initiative WHERE id = ANY(%s) ORDER BY id FOR SHARE", [ids]
+            )
+
+
+def _claims_stay_covered(initiative_ids, message: str, field: str | None = None) -> None:
+    """Open recovery claims never ask for more than was paid out net: a posting that takes the net below
+    them (a repayment not booked against the claim, a disbursement corrected) is refused and rolled back.
+    One query when no claim is open."""
+    ids = sorted(set(initiative_ids))
+    claimed = set(
+        RecoveryClaim.objects.outstanding()
+        .filter(initiative_id__in=ids)
+        .values_list("initiative_id", flat=True)
+    )
+    for initiative_id in sorted(claimed):
+        if recovery_claim_room(Initiative(pk=initiative_id)) < 0:
+            raise ValidationError({field: message} if field else message, code="claims_not_covered")
+
+
+def _claim_repaid_add(claim: RecoveryClaim, amount: Decimal, user: User, *, reason: str) -> None:
+    """Move a locked claim's repaid amount (negative: a repayment reversed) and its status with it."""
+    claim.repaid += amount
+    if claim.status != RecoveryClaim.Status.WRITTEN_OFF:
+        claim.status = RecoveryClaim.status_for(claim.amount, claim.repaid)
+    claim._history_user = user
+    claim._change_reason = reason[:100]
+    claim.save(update_fields=["repaid", "status"])
+
+
+# Statuses in which an initiative's unused reservation goes back to available capital.
+ENDED_WITH_MONEY = (Status.COMPLETED, Status.TERMINATED)
 
 
 @_fails_closed
@@ -1615,17 +1746,23 @@ def repayment_record(
 def initiative_reservation_release(
     *, initiative: Initiative, booking_date: date, user: User, text: str = ""
 ) -> list[Verification]:
-    """Release what is still reserved for a completed initiative, commitment by commitment (each through
-    `commitment_release`, so each is a verification of its own in the journal). A repeat finds nothing
-    left and posts nothing. Only for a completed initiative: a running one may still be paid."""
+    """Release what is still reserved for a completed or terminated initiative, commitment by commitment
+    (each through `commitment_release`, so each is a verification of its own in the journal). A repeat
+    finds nothing left and posts nothing. Not for a running one: it may still be paid."""
     _require(permissions.can_post(user))
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if locked.status != Status.COMPLETED:
+    if locked.status not in ENDED_WITH_MONEY:
         raise ValidationError(
-            _("Bara ett avslutat initiativs reservation frigörs här (status nu ”%(status)s”).")
+            _("Bara ett avslutat eller avbrutet initiativs reservation frigörs här (status nu ”%(status)s”).")
             % {"status": Status(locked.status).label},
             code="not_completed",
         )
+    if not text:
+        text = (
+            _("Frigjort vid avbrott: %(initiative)s")
+            if locked.status == Status.TERMINATED
+            else _("Frigjort vid avslut: %(initiative)s")
+        ) % {"initiative": locked}
     posted = []
     for commitment in Commitment.objects.filter(initiative=locked).select_related(
         "fund", "decision", "capital_part"
@@ -1634,25 +1771,26 @@ def initiative_reservation_release(
         if remaining > 0:
             posted.append(
                 commitment_release(
-                    commitment=commitment,
-                    amount=remaining,
-                    booking_date=booking_date,
-                    text=text or _("Frigjort vid avslut: %(initiative)s") % {"initiative": locked},
-                    user=user,
+                    commitment=commitment, amount=remaining, booking_date=booking_date, text=text, user=user
                 )
             )
     return posted
 
 
-def initiative_completion_release(*, initiative: Initiative, user: User) -> str | None:
-    """What the ledger does when an initiative is completed (`outcomes.services.outcome_report_review`):
-    its unused reservation goes back to available capital at once if the person completing it may post
-    in the ledger and today's year is open; otherwise it is left on finance's list (*Att frigöra* under
-    Beslut och åtaganden), finance is mailed, and the person is told so."""
-    reserved = sum(
+def initiative_reserved(initiative: Initiative) -> Decimal:
+    """What is still reserved for the initiative, over all its commitments."""
+    return sum(
         (commitment_figures(c)["remaining"] for c in Commitment.objects.filter(initiative=initiative)),
         Decimal("0.00"),
     )
+
+
+def initiative_completion_release(*, initiative: Initiative, user: User) -> str | None:
+    """What the ledger does when an initiative is completed (`outcomes.services.outcome_report_review`)
+    or terminated (`initiative_terminate`): its unused reservation goes back to available capital at once
+    if the person may post in the ledger and today's year is open; otherwise it is left on finance's list
+    (*Att frigöra* under Beslut och åtaganden), finance is mailed, and the person is told so."""
+    reserved = initiative_reserved(initiative)
     if reserved <= 0:
         return None
     if permissions.can_post(user):
@@ -1673,9 +1811,10 @@ def initiative_completion_release(*, initiative: Initiative, user: User) -> str 
             }
     _notify_finance_to_release(initiative, reserved)
     return _(
-        "Initiativet är avslutat, men %(amount)s är fortfarande reserverat för det. Det står nu på ekonomis "
-        "lista ”Att frigöra” under Beslut och åtaganden, och ekonomi har fått e-post om det."
-    ) % {"amount": format_amount(reserved)}
+        "Initiativet är %(status)s, men %(amount)s är fortfarande reserverat för det. "
+        "Det står nu på ekonomis lista ”Att frigöra” under Beslut och åtaganden, "
+        "och ekonomi har fått e-post om det."
+    ) % {"status": Status(initiative.status).label.lower(), "amount": format_amount(reserved)}
 
 
 @in_swedish()
@@ -1685,15 +1824,17 @@ def _notify_finance_to_release(initiative: Initiative, reserved: Decimal) -> Non
     from core.mail import absolute_url, mail_queue
     from people.roles import Role
 
+    status = Status(initiative.status).label.lower()
     mail_queue(
-        subject=_("%(number)s är avslutat: %(amount)s att frigöra")
-        % {"number": initiative.registration_number, "amount": format_amount(reserved)},
+        subject=_("%(number)s är %(status)s: %(amount)s att frigöra")
+        % {"number": initiative.registration_number, "status": status, "amount": format_amount(reserved)},
         body=_(
-            "%(initiative)s är avslutat och %(amount)s är fortfarande reserverat för det. Frigör det under "
+            "%(initiative)s är %(status)s och %(amount)s är fortfarande reserverat för det. Frigör det under "
             "Beslut och åtaganden:\n\n%(url)s\n"
         )
         % {
             "initiative": initiative,
+            "status": status,
             "amount": format_amount(reserved),
             "url": absolute_url(reverse("accounting:decision-list") + "#att-frigora"),
         },
@@ -1701,6 +1842,341 @@ def _notify_finance_to_release(initiative: Initiative, reserved: Decimal) -> Non
         .exclude(email="")
         .values_list("email", flat=True),
     )
+
+
+# --- early termination and recovery claims (issue 13: 3) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Termination:
+    initiative: Initiative
+    released: Decimal  # what went back to available capital at once
+    note: str  # what the person terminating is told about the reservation ("" if nothing was reserved)
+
+
+def _date_not_in_future(day: date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("Datumet ligger i framtiden.")}, code="future_date")
+
+
+def _not_before_first_decision(initiative: Initiative, day: date, field: str) -> None:
+    first = (
+        Decision.objects.filter(initiative=initiative, outcome=DecisionOutcome.GRANTED)
+        .order_by("decided_on")
+        .values_list("decided_on", flat=True)
+        .first()
+    )
+    if first and day < first:
+        raise ValidationError(
+            {
+                field: _("Datumet ligger före Region Värmlands beslut om initiativet den %(date)s.")
+                % {"date": first.isoformat()}
+            },
+            code="before_decision",
+        )
+
+
+@_fails_closed
+@transaction.atomic
+def initiative_terminate(
+    *, initiative: Initiative, terminated_on: date, reason: str, user: User, reference: str = ""
+) -> Termination:
+    """Region Värmland ends a decided initiative early (Avbrutet). The status, day, reason and decision are
+    one save (one history row); the unused reservation is released at once, as on completion (or left
+    on finance's list *Att frigöra* when today's year is not open); the initiating party is mailed with
+    the reason and what was released. What was paid out may then be claimed back (`recovery_claim_create`)."""
+    from initiatives.services import notifications_held
+
+    if not permissions.can_terminate_initiative(user, initiative):
+        raise PermissionDenied(_("Bara Region Värmlands ekonomi kan avbryta ett initiativ."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv varför initiativet avbryts.")}, code="required")
+    _date_not_in_future(terminated_on, "terminated_on")
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.status != Status.DECIDED:
+        raise ValidationError(
+            _(
+                "Bara ett initiativ som Region Värmland har beviljat och som pågår kan avbrytas "
+                "(status nu ”%(status)s”)."
+            )
+            % {"status": Status(locked.status).label},
+            code="not_running",
+        )
+    _not_before_first_decision(locked, terminated_on, "terminated_on")
+    reserved = initiative_reserved(locked)
+    with notifications_held():  # the party gets the mail below, with the reason and the money
+        initiative_transition(
+            initiative=locked,
+            to=Status.TERMINATED,
+            user=user,
+            reason=f"avbrutet: {reason}",
+            fields={
+                "terminated_on": terminated_on,
+                "termination_reason": reason,
+                "termination_reference": reference.strip(),
+            },
+        )
+    note = initiative_completion_release(initiative=locked, user=user) or ""
+    released = reserved - initiative_reserved(locked)
+    _notify_termination(locked, released=released, still_reserved=reserved - released)
+    for name in ("status", "terminated_on", "termination_reason", "termination_reference"):
+        setattr(initiative, name, getattr(locked, name))
+    return Termination(initiative=locked, released=released, note=note)
+
+
+def _party_recipients(initiative: Initiative) -> list[str]:
+    """The initiating party's officials (its initiators), the one who created the initiative and its
+    contact person."""
+    from people.roles import Role
+
+    people = User.objects.filter(is_active=True).exclude(email="")
+    recipients = {u.email for u in people.filter(party=initiative.party_id, groups__name=Role.INITIATOR)}
+    creator = User.objects.filter(pk=initiative.created_by_id, is_active=True).exclude(email="").first()
+    if creator:
+        recipients.add(creator.email)
+    if initiative.contact_email:
+        recipients.add(initiative.contact_email)
+    return sorted(recipients)
+
+
+@in_swedish()
+def _notify_termination(initiative: Initiative, *, released: Decimal, still_reserved: Decimal) -> None:
+    from core.mail import absolute_url, mail_queue
+
+    money = _("Det som inte betalats ut, %(amount)s, har frigjorts och går tillbaka till fonden.") % {
+        "amount": format_amount(released)
+    }
+    if still_reserved > 0:
+        money = _("%(amount)s som inte betalats ut frigörs av Region Värmlands ekonomi.") % {
+            "amount": format_amount(still_reserved)
+        }
+    elif released <= 0:
+        money = _("Inget var reserverat för initiativet längre.")
+    mail_queue(
+        subject=_("%(number)s har avbrutits") % {"number": initiative.registration_number},
+        body=_(
+            "Region Värmland har avbrutit initiativet ”%(title)s” (%(number)s) från och med %(date)s.\n\n"
+            "Skäl: %(reason)s\n\n%(money)s\n\nSe initiativet i DGR: %(url)s\n"
+        )
+        % {
+            "title": initiative.title,
+            "number": initiative.registration_number,
+            "date": initiative.terminated_on.isoformat(),
+            "reason": initiative.termination_reason,
+            "money": money,
+            "url": absolute_url(initiative.get_absolute_url()),
+        },
+        recipients=_party_recipients(initiative),
+        event="initiative-status",
+    )
+
+
+def initiative_net_disbursed(initiative: Initiative) -> Decimal:
+    """Paid out to the initiative minus what came back, over all its commitments (one query)."""
+    rows = VerificationLine.objects.filter(
+        initiative=initiative,
+        account__kind=Account.Kind.SETTLEMENT,
+        event__in=[Kind.DISBURSEMENT, Kind.REPAYMENT],
+    ).aggregate(total=Sum("amount"))
+    # Settlement is credited on a disbursement and debited on a repayment: its sum is minus the net.
+    return -(rows["total"] or Decimal("0.00"))
+
+
+def recovery_claim_room(initiative: Initiative, *, excluding: RecoveryClaim | None = None) -> Decimal:
+    """How much more may be claimed back: paid out net, less what open claims already ask back (the money
+    a claim asks for has not come back yet, so it still counts in the net)."""
+    outstanding = RecoveryClaim.objects.outstanding().filter(initiative=initiative)
+    if excluding is not None:
+        outstanding = outstanding.exclude(pk=excluding.pk)
+    asked = sum((c.outstanding for c in outstanding), Decimal("0.00"))
+    return initiative_net_disbursed(initiative) - asked
+
+
+@transaction.atomic
+def recovery_claim_create(
+    *,
+    initiative: Initiative,
+    amount: Decimal,
+    reason: str,
+    decided_on: date,
+    due_on: date,
+    user: User,
+    reference: str = "",
+    idempotency_key: uuid.UUID | None = None,
+) -> RecoveryClaim:
+    """Region Värmland claims paid-out money back from an initiative (återkrav): one terminated, completed
+    or still running (money not used as decided). At most what was paid out net and not already claimed;
+    the initiative row is locked, so two claims at once cannot together ask for more. The party is
+    mailed."""
+    if not permissions.can_manage_recovery(user):
+        raise PermissionDenied(_("Bara Region Värmlands ekonomi kan registrera återkrav."))
+    amount = _amount(amount)
+    content = {
+        "initiative": initiative,
+        "amount": amount,
+        "decided_on": decided_on,
+        "due_on": due_on,
+        "reason": reason,
+    }
+    if original := _replay(
+        idempotency_key, action="recovery_claim_create", content=content, user=user, model=RecoveryClaim
+    ):
+        return original
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv varför pengarna krävs tillbaka.")}, code="required")
+    _date_not_in_future(decided_on, "decided_on")
+    if due_on < decided_on:
+        raise ValidationError(
+            {"due_on": _("Förfallodagen kan inte ligga före beslutsdatumet.")}, code="due_before_decision"
+        )
+    locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
+    if locked.status not in (Status.DECIDED, *ENDED_WITH_MONEY):
+        raise ValidationError(
+            _("Återkrav gäller initiativ som Region Värmland har beviljat pengar (status nu ”%(status)s”).")
+            % {"status": Status(locked.status).label},
+            code="initiative_not_funded",
+        )
+    _not_before_first_decision(locked, decided_on, "decided_on")
+    fund_id = Commitment.objects.filter(initiative=locked).values_list("fund_id", flat=True).first()
+    room = recovery_claim_room(locked)
+    if fund_id is None or amount > room:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Högst %(room)s kan krävas tillbaka: det som betalats ut netto till initiativet, "
+                    "minus det som andra öppna återkrav redan kräver."
+                )
+                % {"room": format_amount(max(room, Decimal("0.00")))}
+            },
+            code="over_net_disbursed",
+        )
+    claim = RecoveryClaim(
+        fund_id=fund_id,
+        initiative=locked,
+        amount=amount,
+        reason=reason.strip(),
+        reference=reference.strip(),
+        decided_on=decided_on,
+        due_on=due_on,
+        created_by=user,
+        idempotency_key=idempotency_key,
+    )
+    claim.full_clean(exclude=["fund", "initiative", "created_by", "idempotency_key"])
+    claim._history_user = user
+    claim._change_reason = "återkrav"
+    claim.save()
+    _notify_claim(claim)
+    return claim
+
+
+@in_swedish()
+def _notify_claim(claim: RecoveryClaim, *, reminder: bool = False) -> None:
+    from core.mail import absolute_url, mail_queue
+
+    initiative = claim.initiative
+    values = {
+        "number": initiative.registration_number,
+        "title": initiative.title,
+        "amount": format_amount(claim.amount),
+        "outstanding": format_amount(claim.outstanding),
+        "due": claim.due_on.isoformat(),
+        "reason": claim.reason,
+        "url": absolute_url(claim.get_absolute_url()),
+    }
+    if reminder:
+        subject = _("Påminnelse: återkrav för %(number)s förföll %(due)s") % values
+        body = (
+            _(
+                "Återkravet för ”%(title)s” (%(number)s) förföll %(due)s och %(outstanding)s är ännu inte "
+                "återbetalt.\n\nSkäl: %(reason)s\n\nSe återkravet i DGR: %(url)s\n"
+            )
+            % values
+        )
+    else:
+        subject = _("Återkrav för %(number)s: %(amount)s senast %(due)s") % values
+        body = (
+            _(
+                "Region Värmland kräver tillbaka %(amount)s av det som betalats ut till ”%(title)s” "
+                "(%(number)s). "
+                "Beloppet ska vara återbetalt senast %(due)s.\n\nSkäl: %(reason)s\n\n"
+                "Se återkravet i DGR: %(url)s\n"
+            )
+            % values
+        )
+    mail_queue(subject=subject, body=body, recipients=_party_recipients(initiative), event="recovery-claim")
+
+
+@transaction.atomic
+def recovery_claim_write_off(
+    *, claim: RecoveryClaim, written_off_on: date, reason: str, reference: str, user: User
+) -> RecoveryClaim:
+    """Region Värmland decides not to collect what is still outstanding (avskrivning): with a reason and
+    the decision's reference. What was repaid stays repaid; nothing more books against the claim."""
+    if not permissions.can_manage_recovery(user):
+        raise PermissionDenied(_("Bara Region Värmlands ekonomi kan skriva av ett återkrav."))
+    locked = RecoveryClaim.objects.select_for_update().get(pk=claim.pk)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Skriv varför återkravet skrivs av.")
+    if not reference.strip():
+        errors["reference"] = _("Ange beslutet om avskrivning (beslutsnummer eller paragraf).")
+    if errors:
+        raise ValidationError(errors, code="required")
+    _date_not_in_future(written_off_on, "written_off_on")
+    if written_off_on < locked.decided_on:
+        raise ValidationError(
+            {"written_off_on": _("Avskrivningen kan inte ligga före återkravets beslut.")},
+            code="before_claim",
+        )
+    if locked.status not in (RecoveryClaim.Status.OPEN, RecoveryClaim.Status.PARTLY_REPAID):
+        raise ValidationError(
+            _("Återkravet är ”%(status)s” och kan inte skrivas av.")
+            % {"status": RecoveryClaim.Status(locked.status).label},
+            code="claim_closed",
+        )
+    locked.status = RecoveryClaim.Status.WRITTEN_OFF
+    locked.written_off_on = written_off_on
+    locked.write_off_reason = reason.strip()
+    locked.write_off_reference = reference.strip()
+    locked._history_user = user
+    locked._change_reason = "avskrivning"
+    locked.save(update_fields=["status", "written_off_on", "write_off_reason", "write_off_reference"])
+    claim.status = locked.status
+    return locked
+
+
+# A claim overdue is reminded the day after its due date and then every REMIND_EVERY_DAYS days.
+REMIND_EVERY_DAYS = 14
+
+
+@in_swedish()
+def recovery_claim_reminders_send(*, today: date, user: User) -> int:
+    """Mail the party's officials of each overdue claim (accounting.tasks, daily). Idempotent: the claim's
+    `reminded_on` is written in the same transaction as the mail is queued, and a claim reminded within
+    REMIND_EVERY_DAYS days is skipped."""
+    sent = 0
+    due = RecoveryClaim.objects.overdue(today).filter(
+        Q(reminded_on__isnull=True) | Q(reminded_on__lte=today - timedelta(days=REMIND_EVERY_DAYS))
+    )
+    for claim_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            claim = (
+                RecoveryClaim.objects.select_for_update(of=("self",))
+                .select_related("initiative__party")
+                .get(pk=claim_id)
+            )
+            if not claim.is_overdue(today) or (
+                claim.reminded_on and claim.reminded_on > today - timedelta(days=REMIND_EVERY_DAYS)
+            ):
+                continue
+            claim.reminded_on = today
+            claim._history_user = user
+            claim._change_reason = "påminnelse om återkrav"
+            claim.save(update_fields=["reminded_on"])
+            _notify_claim(claim, reminder=True)
+            sent += 1
+    return sent
 
 
 @_fails_closed
@@ -1724,6 +2200,15 @@ def verification_reverse(
             code="reverse_reversal",
         )
     lines = list(verification.lines.select_related("capital_part", "account").order_by("id"))
+    initiative_ids = [line.initiative_id for line in lines if line.initiative_id]
+    _hold_claims_still(initiative_ids)
+    # A repayment booked against a recovery claim: the claim is locked first (the lock order of
+    # repayments) and its repaid amount goes down with the reversal.
+    claim = (
+        RecoveryClaim.objects.select_for_update().get(pk=verification.recovery_claim_id)
+        if verification.recovery_claim_id
+        else None
+    )
     _lock_parts([line.capital_part for line in lines])
     if Verification.objects.filter(reverses=verification).exists():
         raise ValidationError(
@@ -1752,7 +2237,7 @@ def verification_reverse(
                 raise ValidationError(
                     _("Åtagandet har redan betalats ut; rätta utbetalningarna först."), code="over_remaining"
                 )
-    return _post(
+    reversal = _post(
         fund=verification.fund,
         booking_date=booking_date,
         kind=Kind.REVERSAL,
@@ -1762,8 +2247,22 @@ def verification_reverse(
         decision=verification.decision,
         commitment=verification.commitment,
         reverses=verification,
+        recovery_claim=claim,
         lines=mirrored,
     )
+    if claim is not None:
+        back = sum(
+            (line.amount for line in lines if line.account.kind == Account.Kind.AVAILABLE), Decimal("0.00")
+        )
+        _claim_repaid_add(claim, back, user, reason=f"rättelse {reversal.number_label}")
+    _claims_stay_covered(
+        initiative_ids,
+        _(
+            "Rättelsen skulle göra att initiativets öppna återkrav kräver mer än vad som betalats ut netto. "
+            "Skriv av eller rätta återkravet först."
+        ),
+    )
+    return reversal
 
 
 # --- the chart of accounts ------------------------------------------------------------------------
@@ -1953,6 +2452,10 @@ __all__ = [
     "fund_create",
     "fund_open",
     "fund_update",
+    "initiative_terminate",
+    "recovery_claim_create",
+    "recovery_claim_reminders_send",
+    "recovery_claim_write_off",
     "repayment_record",
     "verification_reverse",
 ]

@@ -1,5 +1,6 @@
 """What waits for Region Värmland's finance staff (core/todo.py): initiatives Värmlandsrådet supported by
-consensus that wait for the region's formal decision, and decisions whose money is not yet committed."""
+consensus that wait for the region's formal decision, decisions whose money is not yet committed, and
+recovery claims not yet repaid (overdue ones marked)."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounting import permissions
-from accounting.models import Decision
+from accounting.models import Decision, RecoveryClaim
 from core.money import format_amount
 from core.todo import TodoEntry, TodoKind, register
 from initiatives.models import ChangeKind, ChangeRequest, ChangeStatus, Initiative, Status
@@ -83,6 +84,33 @@ def _commitment_entry(decision: Decision, today: datetime.date) -> TodoEntry:
     )
 
 
+def recovery_claims_outstanding(user, today: datetime.date) -> QuerySet[RecoveryClaim] | None:
+    """Recovery claims not yet repaid nor written off: finance follows them up until the money is back."""
+    if not permissions.can_manage_recovery(user):
+        return None
+    return RecoveryClaim.objects.outstanding().select_related("initiative__party").order_by("due_on", "pk")
+
+
+def _claim_entry(claim: RecoveryClaim, today: datetime.date) -> TodoEntry:
+    initiative = claim.initiative
+    overdue = claim.is_overdue(today)
+    note = (
+        _("förföll %(due)s: %(left)s kvar av %(amount)s")
+        if overdue
+        else _("senast %(due)s: %(left)s kvar av %(amount)s")
+    ) % {
+        "due": claim.due_on.isoformat(),
+        "left": format_amount(claim.outstanding),
+        "amount": format_amount(claim.amount),
+    }
+    return TodoEntry(
+        f"{initiative.registration_number} {initiative.title} ({initiative.party.name})",
+        claim.get_absolute_url(),
+        note,
+        overdue=overdue,
+    )
+
+
 def register_todos() -> None:
     register(
         TodoKind(
@@ -112,5 +140,15 @@ def register_todos() -> None:
             decisions_awaiting_commitment,
             _commitment_entry,
             order=90,
+        )
+    )
+    register(
+        TodoKind(
+            "accounting.recovery-claims",
+            gettext_lazy("Återkrav att följa upp"),
+            "accounting:recovery-claim-list",
+            recovery_claims_outstanding,
+            _claim_entry,
+            order=95,
         )
     )

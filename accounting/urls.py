@@ -48,4 +48,14 @@ urlpatterns = [
     path("delegationsbeslut.pdf", views.delegation_report_pdf, name="delegation-report-pdf"),
     path("initiativ/<int:pk>/pengar/", views.initiative_money, name="initiative-money"),
     path("initiativ/<int:pk>/frigor/", views.initiative_release, name="initiative-release"),
+    path("initiativ/<int:pk>/avbryt/", views.initiative_terminate, name="initiative-terminate"),
+    path(
+        "initiativ/<int:initiative_pk>/aterkrav/nytt/",
+        views.recovery_claim_create,
+        name="recovery-claim-create",
+    ),
+    path("aterkrav/", views.recovery_claim_list, name="recovery-claim-list"),
+    path("aterkrav/<int:pk>/", views.recovery_claim_detail, name="recovery-claim-detail"),
+    path("aterkrav/<int:pk>/aterbetalning/", views.recovery_claim_repayment, name="recovery-claim-repayment"),
+    path("aterkrav/<int:pk>/skriv-av/", views.recovery_claim_write_off, name="recovery-claim-write-off"),
 ]

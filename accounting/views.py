@@ -21,6 +21,7 @@ from accounting.models import (
     DelegationPoint,
     FiscalYear,
     Fund,
+    RecoveryClaim,
     Verification,
 )
 from core import uploads
@@ -200,6 +201,8 @@ def _posting(request, *, form, template_context, service, success):
 
 
 def result_url(result) -> str:
+    if isinstance(result, RecoveryClaim):
+        return result.get_absolute_url()
     if isinstance(result, Verification):
         return reverse("accounting:verification-detail", args=[result.fund.slug, result.pk])
     return reverse("accounting:decision-detail", args=[result.pk])
@@ -414,9 +417,9 @@ def decision_list(request):
 
 @require_POST
 def initiative_release(request, pk):
-    """Finance releases what is still reserved for a completed initiative (the list *Att frigöra*)."""
+    """Finance releases what is still reserved for a completed or terminated initiative (*Att frigöra*)."""
     _require(permissions.can_post(request.user))
-    initiative = get_object_or_404(Initiative.objects.filter(status=Status.COMPLETED), pk=pk)
+    initiative = get_object_or_404(Initiative.objects.filter(status__in=services.ENDED_WITH_MONEY), pk=pk)
     try:
         posted = services.initiative_reservation_release(
             initiative=initiative, booking_date=timezone.localdate(), user=request.user
@@ -655,15 +658,17 @@ def commitment_detail(request, pk):
     )
 
 
-def _commitment_event(request, pk, *, service_fn, title, default_text):
+def _commitment_event(request, pk, *, service_fn, title, default_text, form_class=forms.MoneyEventForm):
     _readers_only(request)
     commitment = get_object_or_404(Commitment.objects.select_related("fund", "initiative", "decision"), pk=pk)
     _require(permissions.can_post(request.user, commitment.fund))
-    form = forms.MoneyEventForm(
+    form = form_class(
         request.POST or None, initial={"text": f"{default_text}: {commitment.initiative}"[:200]}
     )
 
     def service(data):
+        # A disbursement says where the money went (issue 13); the other events move money inside the fund.
+        extra = {"payment": form.payment()} if isinstance(form, forms.PaymentFields) else {}
         return service_fn(
             commitment=commitment,
             amount=data["amount"],
@@ -671,6 +676,7 @@ def _commitment_event(request, pk, *, service_fn, title, default_text):
             text=data["text"],
             user=request.user,
             idempotency_key=data["idempotency_key"],
+            **extra,
         )
 
     figures = selectors.commitment_figures_map([commitment])[commitment.pk]
@@ -697,6 +703,7 @@ def disbursement_create(request, pk):
         service_fn=services.disbursement_record,
         title=_("Betala ut"),
         default_text=_("Utbetalning"),
+        form_class=forms.DisbursementForm,
     )
 
 
@@ -730,6 +737,197 @@ def initiative_money(request, pk):
         request,
         "accounting/initiative_money.html",
         {"initiative": initiative, "money": selectors.initiative_money(initiative)},
+    )
+
+
+# --- early termination and recovery claims (issue 13: 3) ------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_terminate(request, pk):
+    """Finance ends a decided initiative early; the form asks for confirmation before it is sent."""
+    initiative = get_object_or_404(Initiative.objects.visible_to(request.user).select_related("party"), pk=pk)
+    _require(permissions.can_terminate_initiative(request.user, initiative))
+    if initiative.status != Status.DECIDED:
+        raise Http404
+    form = forms.TerminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.initiative_terminate(
+                initiative=initiative,
+                terminated_on=form.cleaned_data["terminated_on"],
+                reason=form.cleaned_data["reason"],
+                reference=form.cleaned_data["reference"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.apply_service_error(error)
+        else:
+            messages.success(request, " ".join(filter(None, [_("Initiativet är avbrutet."), result.note])))
+            return redirect(initiative.get_absolute_url())
+    reserved = selectors.initiative_money_figures(initiative).reserved
+    return render(
+        request,
+        "accounting/posting_form.html",
+        {
+            "form": form,
+            "title": _("Avbryt initiativet %(number)s") % {"number": initiative.registration_number},
+            "lead": _(
+                "%(initiative)s avbryts i förtid. Det som fortfarande är reserverat, %(reserved)s, frigörs "
+                "till fondens tillgängliga kapital, och %(party)s får e-post med skälet. "
+                "Det som redan betalats ut kan sedan krävas tillbaka med ett återkrav."
+            )
+            % {"initiative": initiative, "reserved": _kr(reserved), "party": initiative.party.name},
+            "submit": _("Avbryt initiativet"),
+            "confirm": _("Avbryta initiativet? Det kan inte återupptas, och reservationen frigörs."),
+            "back": initiative.get_absolute_url(),
+        },
+    )
+
+
+def _claim(request, pk) -> RecoveryClaim:
+    """A claim its reader may see; to anyone else it does not exist."""
+    claim = get_object_or_404(
+        RecoveryClaim.objects.select_related("initiative__party", "fund", "created_by"), pk=pk
+    )
+    if not permissions.can_view_recovery_claim(request.user, claim):
+        raise Http404
+    return claim
+
+
+def recovery_claim_list(request):
+    _require(permissions.can_view_ledger(request.user))
+    return render(
+        request,
+        "accounting/recovery_claim_list.html",
+        {
+            **selectors.recovery_claim_list(today=timezone.localdate()),
+            "can_manage": permissions.can_manage_recovery(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_claim_create(request, initiative_pk):
+    _require(permissions.can_manage_recovery(request.user))
+    initiative = get_object_or_404(
+        Initiative.objects.filter(status__in=[Status.DECIDED, *services.ENDED_WITH_MONEY]).select_related(
+            "party"
+        ),
+        pk=initiative_pk,
+    )
+    form = forms.RecoveryClaimForm(request.POST or None)
+
+    def service(data):
+        return services.recovery_claim_create(
+            initiative=initiative,
+            amount=data["amount"],
+            reason=data["reason"],
+            reference=data["reference"],
+            decided_on=data["decided_on"],
+            due_on=data["due_on"],
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    context = {
+        "title": _("Nytt återkrav: %(initiative)s") % {"initiative": initiative},
+        "lead": _("Utbetalt netto till initiativet: %(net)s. Högst %(room)s kan krävas tillbaka.")
+        % {
+            "net": _kr(services.initiative_net_disbursed(initiative)),
+            "room": _kr(max(services.recovery_claim_room(initiative), 0)),
+        },
+        "submit": _("Registrera återkravet"),
+        "back": initiative.get_absolute_url(),
+    }
+    return _posting(
+        request,
+        form=form,
+        template_context=context,
+        service=service,
+        success=lambda claim: (
+            _("Återkravet är registrerat och %(party)s har fått e-post om det.")
+            % {"party": initiative.party.name}
+        ),
+    )
+
+
+def recovery_claim_detail(request, pk):
+    claim = _claim(request, pk)
+    return render(
+        request,
+        "accounting/recovery_claim_detail.html",
+        {
+            "claim": claim,
+            "repayments": selectors.recovery_claim_repayments(claim),
+            "overdue": claim.is_overdue(timezone.localdate()),
+            "can_manage": permissions.can_manage_recovery(request.user, claim),
+            "can_view_ledger": permissions.can_view_ledger(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_claim_repayment(request, pk):
+    claim = _claim(request, pk)
+    _require(permissions.can_manage_recovery(request.user, claim))
+    commitments = Commitment.objects.filter(initiative=claim.initiative).select_related(
+        "capital_part", "fund"
+    )
+    form = forms.ClaimRepaymentForm(
+        request.POST or None,
+        commitments=commitments.order_by("id"),
+        initial={"text": f"{_('Återbetalning enligt återkrav')}: {claim.initiative}"[:200]},
+    )
+
+    def service(data):
+        return services.repayment_record(
+            commitment=data["commitment"],
+            amount=data["amount"],
+            booking_date=data["booking_date"],
+            text=data["text"],
+            user=request.user,
+            idempotency_key=data["idempotency_key"],
+            claim=claim,
+        )
+
+    context = {
+        "title": _("Bokför återbetalning mot återkrav %(id)s") % {"id": claim.pk},
+        "lead": _("Återkrävt %(amount)s, återbetalt %(repaid)s, kvar att betala %(outstanding)s.")
+        % {"amount": _kr(claim.amount), "repaid": _kr(claim.repaid), "outstanding": _kr(claim.outstanding)},
+        "back": claim.get_absolute_url(),
+        "next": claim.get_absolute_url(),
+    }
+    return _posting(request, form=form, template_context=context, service=service, success=_posted)
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_claim_write_off(request, pk):
+    claim = _claim(request, pk)
+    _require(permissions.can_manage_recovery(request.user, claim))
+    form = forms.WriteOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recovery_claim_write_off(claim=claim, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_error(error)
+        else:
+            messages.success(request, _("Återkravet är avskrivet."))
+            return redirect(claim.get_absolute_url())
+    return render(
+        request,
+        "accounting/posting_form.html",
+        {
+            "form": form,
+            "title": _("Skriv av återkrav %(id)s") % {"id": claim.pk},
+            "lead": _(
+                "%(outstanding)s är ännu inte återbetalt och skrivs av: det krävs inte längre tillbaka."
+            )
+            % {"outstanding": _kr(claim.outstanding)},
+            "submit": _("Skriv av"),
+            "confirm": _("Skriva av återkravet? Det som är kvar krävs inte längre tillbaka."),
+            "back": claim.get_absolute_url(),
+        },
     )
 
 

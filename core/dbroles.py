@@ -147,6 +147,10 @@ def roles_ensure(superuser_url: str, database: str) -> None:
     from psycopg import sql
 
     with psycopg.connect(superuser_url, autocommit=True) as conn:
+        # One at a time: two processes starting together (pytest-xdist's nodes, server and worker) would
+        # otherwise ALTER the same role at once and one fails with "tuple concurrently updated". The
+        # lock is the session's, released when the connection closes.
+        conn.execute("SELECT pg_advisory_lock(hashtext('dgr.roles_ensure'))")
         for role, extra in ((OWNER_ROLE, "LOGIN CREATEDB"), (APP_ROLE, "LOGIN")):
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
             verb = "ALTER" if exists else "CREATE"

@@ -19,6 +19,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_re
 from django.utils import timezone
 
 from council.consensus import Quorum, Rules, quorum_forecast
+from council.membership import parties_counted
 from council.models import AgendaItem, Meeting, Proposal, RulesOfProcedure
 from council.services import rules_in_force
 from initiatives.models import Attachment, ChangeRequest, Initiative, Preparation
@@ -67,7 +68,11 @@ class ItemBasis:
 
 def quorum_view(*, meeting: Meeting, parties: list) -> QuorumView:
     """`parties`: from `selectors.parties_with_attendance` (already read by the page)."""
-    rules = rules_in_force(body=meeting.body, on=timezone.localdate(meeting.starts_at))
+    day = timezone.localdate(meeting.starts_at)
+    rules = rules_in_force(body=meeting.body, on=day)
+    counted = parties_counted(body=meeting.body, on=day)
+    if counted is not None:
+        parties = [p for p in parties if p.pk in counted]
     present = [p for p in parties if p.attendance_present]
     absent = [p for p in parties if not p.attendance_present]
     quorum = quorum_forecast(
@@ -82,9 +87,7 @@ def items_with_basis() -> QuerySet[AgendaItem]:
     """Items read with their meeting, the initiative, its party and preparation, and VRAU's latest
     proposal on the initiative (a proposal whose recording was annulled does not count) as columns: what
     `item_basis` needs, in one query."""
-    latest = Proposal.objects.filter(
-        initiative_id=OuterRef("initiative_id"), item__annulled_at__isnull=True
-    ).order_by("-recorded_at", "-pk")
+    latest = Proposal.objects.current().filter(initiative_id=OuterRef("initiative_id"))
     return AgendaItem.objects.select_related(
         "meeting__body", "initiative", "initiative__party", "initiative__preparation", "change_request"
     ).annotate(

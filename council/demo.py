@@ -90,7 +90,7 @@ def _take_positions(meeting, story, secretariat, parties, names, adjusters, *, c
     everyone = dict.fromkeys(parties, (StanceKind.SUPPORTS, ""))
     by_slug = {p.slug: p for p in parties}
     for index, (item, initiative, what) in enumerate(items):
-        proposal = initiative.council_proposals.order_by("-pk").first()
+        proposal = initiative.council_proposals.current().first()
         if what == CONSENSUS:
             aside = parties[(3 * index + 5) % len(parties)]
             services.item_decide(
@@ -139,7 +139,7 @@ def load(*, password: str, stdout) -> None:
     adjusters = list(User.objects.filter(username__in=["vr-region", "vr-karlstad"]).order_by("username"))
     vrau, council = Body.objects.get(slug="vrau"), Body.objects.get(slug="varmlandsradet")
     _adoptions(secretariat, parties)
-    _members(council, secretariat)
+    _members(council, vrau, secretariat)
     made = 0
 
     # 2022: the fund's first initiatives. (Without the initiatives demo's initiatives, no meetings.)
@@ -170,18 +170,24 @@ def load(*, password: str, stdout) -> None:
     stdout.write(f"  {made} nya sammanträden (VRAU och Värmlandsrådet), 17 antaganden")
 
 
-def _members(council, secretariat):
-    """Each party's demo representative (`vr-<party>`) sits in Värmlandsrådet from the fund's start."""
+# VRAU, the working committee: Region Värmland and four municipalities (the demo's choice).
+VRAU_SEATS = ("region", "karlstad", "arvika", "kristinehamn", "torsby")
+
+
+def _members(council, vrau, secretariat):
+    """Each party's demo representative (`vr-<party>`) sits in Värmlandsrådet from the fund's start; five
+    of them in VRAU too. Chair and adjusters are chosen among a body's members."""
     from council.membership import membership_add
     from council.models import MembershipRole
 
-    seated = set(council.memberships.values_list("person_id", flat=True))
-    for person in User.objects.filter(username__startswith="vr-", party__isnull=False).select_related(
-        "party"
-    ):
-        if person.pk not in seated:
+    people = User.objects.filter(username__startswith="vr-", party__isnull=False).select_related("party")
+    for body, wanted in ((council, None), (vrau, VRAU_SEATS)):
+        seated = set(body.memberships.values_list("person_id", flat=True))
+        for person in people:
+            if person.pk in seated or (wanted is not None and person.party.slug not in wanted):
+                continue
             membership_add(
-                body=council,
+                body=body,
                 party=person.party,
                 person=person,
                 role=MembershipRole.ORDINARY,

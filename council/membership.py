@@ -3,6 +3,8 @@ for which term of office.
 
 The rest of the council asks this module, never the Membership table directly:
 - `members(body=…, on=…)`: the members on a day (the notice's recipients, the member list);
+- `parties_counted(body=…, on=…)`: the parties a meeting's quorum counts (all for Värmlandsrådet, the
+  seated ones for VRAU);
 - `is_member(user, body, on)` and `member_party(user, body, on)`: whether a person sits in a body on a
   day, and for which party. Notices and stance entry use them; the signing of minutes can too (an
   adjuster must be a member of the body on the meeting's day: `is_member(user, meeting.body,
@@ -70,6 +72,18 @@ def member_party(user, body: Body, on: date) -> Party | None:
 def is_member(user, body: Body, on: date) -> bool:
     """Whether `user` is an ordinary member or a substitute of `body` on `on`."""
     return member_party(user, body, on) is not None
+
+
+def parties_counted(*, body: Body, on: date) -> set[int] | None:
+    """The parties a meeting of `body` on `on` counts for its quorum: None for every active party.
+
+    Värmlandsrådet is all the agreement's parties, seated or not. A committee such as VRAU is the parties
+    with a member or substitute that day (its rules' quorum applies among them); while no member is
+    entered, every party counts, as before membership was kept."""
+    if body.takes_positions:
+        return None
+    seated = set(Membership.objects.on(on).filter(body=body).values_list("party_id", flat=True))
+    return seated or None
 
 
 def membership_list(*, body: Body):

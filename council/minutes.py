@@ -11,6 +11,8 @@ Each is one state change in one transaction, locking the meeting first as every 
   item takes its place on the agenda, to be recorded again. The annulled one keeps its stances, outcome
   and position for the history, is shown as annulled and gets no paragraph; its position no longer
   counts (`Position.objects.consensus()`), and the initiative goes back to where the meeting found it.
+  Stances entered in advance (per capsulam) are carried to the new item: they were the parties' written
+  participation, not part of the wrong recording.
 """
 
 from django.core.exceptions import ValidationError
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council import protocol
-from council.models import AgendaItem, Meeting, MeetingStatus, MinutesAdjuster, Outcome
+from council.models import AgendaItem, Meeting, MeetingStatus, MinutesAdjuster, Outcome, Stance
 from council.services import (
     _expected_change_status,
     _expected_initiative_status,
@@ -42,19 +44,23 @@ def meeting_open(*, meeting: Meeting, chair: User | None, adjusters: list[User],
     _under_way(meeting)
     candidates = set(protocol.signatory_candidates(meeting).values_list("pk", flat=True))
     if not candidates:
-        raise ValidationError(
-            _("Registrera närvaron först: ordförande och justerare väljs bland de närvarande."),
-            code="no_candidates",
-        )
+        if not meeting.attendance.filter(present=True).exists():
+            message = _("Registrera närvaron först: ordförande och justerare väljs bland de närvarande.")
+        else:
+            message = _(
+                "Ingen av de närvarande parterna har ledamöter eller ersättare i organet: "
+                "för in organets ledamöter först."
+            )
+        raise ValidationError(message, code="no_candidates")
     errors = {}
     if chair is None:
         errors["chair"] = _("Välj ordförande.")
     elif chair.pk not in candidates:
-        errors["chair"] = _("Ordföranden väljs bland dem som är närvarande för en part.")
+        errors["chair"] = protocol.CHAIR_NOT_CANDIDATE
     if not adjusters:
         errors["adjusters"] = _("Välj minst en justerare.")
     elif any(a.pk not in candidates for a in adjusters):
-        errors["adjusters"] = _("Justerarna väljs bland dem som är närvarande för en part.")
+        errors["adjusters"] = protocol.ADJUSTER_NOT_CANDIDATE
     elif chair is not None and chair in adjusters:
         errors["adjusters"] = _("Ordföranden justerar protokollet som ordförande: välj andra justerare.")
     if errors:
@@ -214,4 +220,17 @@ def item_annul(*, item: AgendaItem, reason: str, user: User) -> AgendaItem:
     for document in item.documents.select_for_update():
         document.item = replacement
         _save(document, user=user, reason="handling flyttad till det nya ärendet")
+    # A stance a party's member entered in advance (per capsulam) is the party's written participation,
+    # given before the meeting and not part of the wrong recording: the new recording counts it too. It
+    # is carried over (as entered, by whom), while the annulled item keeps its own for the history.
+    for stance in item.stances.filter(in_advance=True).order_by("pk"):
+        carried = Stance(
+            item=replacement,
+            party_id=stance.party_id,
+            kind=stance.kind,
+            reason=stance.reason,
+            recorded_by_id=stance.recorded_by_id,
+            in_advance=True,
+        )
+        _save(carried, user=user, reason="ställningstagande i förväg överfört från annullerad registrering")
     return replacement

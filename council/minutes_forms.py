@@ -5,14 +5,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from council.forms import ObjectChoiceField
-from council.protocol import person_label
+from council.protocol import ADJUSTER_NOT_CANDIDATE, CHAIR_NOT_CANDIDATE, person_label
 
 
 class OpenForm(forms.Form):
-    chair = ObjectChoiceField(label=_("Ordförande"), empty_label=_("– välj –"))
+    chair = ObjectChoiceField(
+        label=_("Ordförande"),
+        empty_label=_("– välj –"),
+        error_messages={"invalid_choice": CHAIR_NOT_CANDIDATE},
+    )
     adjusters = forms.MultipleChoiceField(
         label=_("Justerare"),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": ADJUSTER_NOT_CANDIDATE},
         help_text=_("Justerar protokollet jämte ordföranden. Protokollet låses när alla har justerat."),
     )
 

@@ -448,6 +448,14 @@ class Stance(models.Model):
         return f"{self.party}: {self.get_kind_display()}"
 
 
+class ProposalQuerySet(models.QuerySet):
+    def current(self):
+        """VRAU's current proposals, latest first: the first per initiative is the one Värmlandsrådet
+        takes its position on. A proposal whose recording was annulled at the VRAU meeting was never
+        made. The one rule for the item's basis, the meeting page and the notice."""
+        return self.filter(item__annulled_at__isnull=True).order_by("-recorded_at", "-pk")
+
+
 class Proposal(models.Model):
     """VRAU's proposal to Värmlandsrådet, to support (with an amount) or to reject the initiative: either
     way the initiative moves PREPARED → PROPOSED and Värmlandsrådet takes its position."""
@@ -470,6 +478,7 @@ class Proposal(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
 
+    objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

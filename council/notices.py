@@ -78,11 +78,10 @@ def proposed_decisions(*, meeting: Meeting, items) -> dict[int, str]:
             }
         else:
             latest = {}
-            for proposal in Proposal.objects.filter(initiative_id__in=initiative_ids).order_by("recorded_at"):
-                latest[proposal.initiative_id] = (
-                    proposal.recommendation,
-                    proposal.proposed_amount,
-                    proposal.text,
+            for proposal in Proposal.objects.current().filter(initiative_id__in=initiative_ids):
+                latest.setdefault(
+                    proposal.initiative_id,
+                    (proposal.recommendation, proposal.proposed_amount, proposal.text),
                 )
         for item in items:
             if item.initiative_id not in latest:

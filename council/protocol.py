@@ -6,20 +6,21 @@
   again by the next recording. A deferral is not a recording with the parties (it can precede the notice).
 - A paragraph's decision text is derived from the item's outcome, so it can never say "står bakom" for an
   item that was not decided; the secretariat's free words are a separate addition.
-- Who may be chosen chair and adjusters: ONE selector (`signatory_candidates`). Until bodies' membership
-  is modelled, the council representatives of the parties present at the meeting.
+- Who may be chosen chair and adjusters: ONE selector (`signatory_candidates`): the body's members on the
+  meeting's day, ordinary or substitute, sitting for a party present at the meeting.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.language import in_swedish
 from core.money import format_amount
+from council.membership import members
 from council.models import AgendaItem, BlockResolution, Meeting, MinutesAdjuster, Outcome, Paragraph
 from people.models import User
-from people.roles import Role
 
 
 def recordings(meeting: Meeting):
@@ -35,16 +36,26 @@ def attendance_fixed(meeting: Meeting) -> bool:
     return recorded.exists()
 
 
+# What the service and the form both say of someone who may not be chosen (one wording).
+CHAIR_NOT_CANDIDATE = gettext_lazy(
+    "Ordföranden väljs bland organets ledamöter och ersättare för de parter som är närvarande."
+)
+ADJUSTER_NOT_CANDIDATE = gettext_lazy(
+    "Justerarna väljs bland organets ledamöter och ersättare för de parter som är närvarande."
+)
+
+
 def signatory_candidates(meeting: Meeting):
-    """Who may be chosen chair or adjuster of the meeting: the council representatives of the parties
-    present. (When bodies' members are modelled, their present members: change it here only.)"""
+    """Who may be chosen chair or adjuster of the meeting: the body's members (ordinary or substitute) on
+    the meeting's day who sit for a party present, not whoever holds the council representative role."""
     present = meeting.attendance.filter(present=True).values("party_id")
-    return (
-        User.objects.in_swedish_order()
-        .filter(is_active=True, groups__name=Role.COUNCIL_REPRESENTATIVE, party_id__in=present)
-        .select_related("party")
-        .distinct()
+    seated = (
+        members(body=meeting.body, on=timezone.localdate(meeting.starts_at))
+        .filter(party_id__in=present)
+        .order_by()
+        .values("person_id")
     )
+    return User.objects.in_swedish_order().filter(is_active=True, pk__in=seated).select_related("party")
 
 
 def person_label(user: User) -> str:

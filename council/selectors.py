@@ -147,10 +147,9 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         if p.attendance_present is not None
     }
     # The proposal to Värmlandsrådet that the notice states for an initiative item: VRAU's latest on the
-    # initiative (recorded at an earlier VRAU meeting), read with the items (notices.proposed_decisions).
-    latest_proposal = Proposal.objects.filter(initiative_id=OuterRef("initiative_id")).order_by(
-        "-recorded_at", "-pk"
-    )
+    # initiative (recorded at an earlier VRAU meeting and not annulled), read with the items
+    # (notices.proposed_decisions).
+    latest_proposal = Proposal.objects.current().filter(initiative_id=OuterRef("initiative_id"))
     items = list(
         # Joined: what every item has, the rules version and the rare deferral (with the meeting it came
         # from). A page has a budget of 12 queries that the stances, jäv, documents and signing already

@@ -23,6 +23,7 @@ from core.mail import absolute_url, mail_queue
 from core.money import format_amount
 from council import permissions, protocol, sealing
 from council.consensus import Rules, compute_outcome
+from council.membership import parties_counted
 from council.models import (
     AgendaItem,
     Agreement,
@@ -456,9 +457,13 @@ def item_decide(
     item = AgendaItem.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=item.pk)
     if item.is_decided:
         raise ValidationError(_("Ärendet är redan avgjort."), code="decided")
-    rules = rules_in_force(body=meeting.body, on=timezone.localdate(meeting.starts_at))
+    day = timezone.localdate(meeting.starts_at)
+    rules = rules_in_force(body=meeting.body, on=day)
     recorded = dict(item.stances.values_list("party_id", "kind"))
     parties = list(Party.objects.active().values_list("pk", flat=True))
+    counted = parties_counted(body=meeting.body, on=day)  # VRAU: the parties seated in it that day
+    if counted is not None:
+        parties = [pk for pk in parties if pk in counted]
     present = set(meeting.attendance.filter(present=True).values_list("party_id", flat=True))
     # A stance entered in advance (per capsulam) is the party's written participation.
     present |= set(item.stances.filter(in_advance=True).values_list("party_id", flat=True))

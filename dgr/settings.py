@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "initiatives",
     "council",
     "accounting",
+    "payments",  # payment requests (rekvisitioner): initiatives ask, finance approves and pays out
     "outcomes",  # outcome reporting of funded initiatives (utfall)
     "imports",
     "reports",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("initiativ/", include("outcomes.urls")),
     path("", include("council.urls")),
     path("ekonomi/", include("accounting.urls")),
+    path("rekvisitioner/", include("payments.urls")),
     path("import/", include("imports.urls")),
     path("rapporter/", include("reports.urls")),
     path("offentligt/", include("public_record.urls")),

@@ -56,6 +56,9 @@ class Status(models.TextChoices):
     DECIDED = "decided", _("Beviljat av Region Värmland")
     COMPLETED = "completed", _("Avslutat")
     WITHDRAWN = "withdrawn", _("Återkallat")
+    # Ended early by Region Värmland after its decision (issue 13: 3): its unused reservation is released
+    # and what was paid out may be recovered (accounting.RecoveryClaim).
+    TERMINATED = "terminated", _("Avbrutet")
 
 
 # Which status may follow which. Any stage can end the initiative (not eligible, not supported,
@@ -73,12 +76,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.PROPOSED: frozenset({Status.SUPPORTED, Status.NOT_SUPPORTED, Status.SUBMITTED, Status.WITHDRAWN}),
     # Region Värmland's formal decision under its delegation (accounting app).
     Status.SUPPORTED: frozenset({Status.DECIDED, Status.NOT_SUPPORTED}),
-    # The final outcome report approved (outcome reporting).
-    Status.DECIDED: frozenset({Status.COMPLETED}),
+    # The final outcome report approved (outcome reporting), or ended early by Region Värmland's
+    # finance (accounting.services.initiative_terminate).
+    Status.DECIDED: frozenset({Status.COMPLETED, Status.TERMINATED}),
     Status.NOT_ELIGIBLE: frozenset(),
     Status.NOT_SUPPORTED: frozenset(),
     Status.COMPLETED: frozenset(),
     Status.WITHDRAWN: frozenset(),
+    Status.TERMINATED: frozenset(),
 }
 
 # A meeting's recording annulled before its minutes are closed (council app): the initiative goes back to
@@ -91,7 +96,13 @@ ANNULMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset({Status.PREPARED, Status.PROPOSED}),
 }
 
-CLOSED_STATUSES = frozenset({Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.COMPLETED, Status.WITHDRAWN})
+CLOSED_STATUSES = frozenset(
+    {Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.COMPLETED, Status.WITHDRAWN, Status.TERMINATED}
+)
+
+# Statuses in which money has been decided for the initiative: its money is shown, and what was paid may
+# be claimed back.
+FUNDED_STATUSES = frozenset({Status.DECIDED, Status.COMPLETED, Status.TERMINATED})
 
 
 # Statuses in which the party may still change the content (the complement loop reopens it).
@@ -214,6 +225,13 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True, editable=False)
+    # Early termination (Status.TERMINATED): Region Värmland's decision, written in the same save (and
+    # history row) as the status by accounting.services.initiative_terminate.
+    terminated_on = models.DateField(_("avbrutet den"), null=True, blank=True, editable=False)
+    termination_reason = models.TextField(_("skäl för avbrott"), max_length=2000, blank=True, editable=False)
+    termination_reference = models.CharField(
+        _("beslut om avbrott"), max_length=100, blank=True, editable=False
+    )
 
     objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[co_parties], excluded_fields=["search_document"])
@@ -257,6 +275,11 @@ class Initiative(models.Model):
                 name="initiative_submitted_has_registration_number",
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="initiative_status_known"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.TERMINATED)
+                | (Q(terminated_on__isnull=False) & ~Q(termination_reason="")),
+                name="initiative_terminated_has_date_and_reason",
+            ),
         ]
 
     def __str__(self):
@@ -291,7 +314,7 @@ class Initiative(models.Model):
             return "tag--ok"
         if self.status in (Status.COMPLEMENT_REQUESTED, Status.DRAFT):
             return "tag--warn"
-        if self.status in (Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.WITHDRAWN):
+        if self.status in (Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.WITHDRAWN, Status.TERMINATED):
             return "tag--error"
         return "tag--info"
 

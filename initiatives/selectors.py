@@ -171,8 +171,22 @@ def filter_choices() -> dict:
     }
 
 
+# What later apps show on the initiative's page from rows of their own (payment requests), read in the
+# page's one query of the initiative: each function returns annotations for the reader (subqueries on
+# OuterRef("pk")), or none. The page's budget of 12 queries has no room for a query per panel.
+DetailAnnotations = Callable[[object], dict]
+_detail_annotations: list[DetailAnnotations] = []
+
+
+def register_detail_annotations(annotations: DetailAnnotations) -> None:
+    _detail_annotations.append(annotations)
+
+
 def initiative_detail(*, user, pk: int) -> Initiative:
     """One initiative with everything its page shows (raises DoesNotExist when not visible)."""
+    extra = {}
+    for annotations in _detail_annotations:
+        extra.update(annotations(user))
     initiative = (
         Initiative.objects.visible_to(user)
         .defer("search_document")
@@ -189,6 +203,7 @@ def initiative_detail(*, user, pk: int) -> Initiative:
             ),
             # Its change requests with the region's decisions on them, for their panel: the same query.
             change_request_list=change_request_rows(OuterRef("pk")),
+            **extra,
         )
         .prefetch_related(
             Prefetch("budget_years", queryset=BudgetYear.objects.order_by("year")),
@@ -527,7 +542,7 @@ _CURRENT_STEP = {
     Status.DECIDED: "commitments",
 }
 # Where a closed initiative stopped: the step that ended it.
-_ENDED_AT = {Status.NOT_ELIGIBLE: "prepared", Status.NOT_SUPPORTED: "council"}
+_ENDED_AT = {Status.NOT_ELIGIBLE: "prepared", Status.NOT_SUPPORTED: "council", Status.TERMINATED: "reports"}
 
 # What is expected next and from whom, per status (None: the initiating party itself).
 _NEXT = {
@@ -583,7 +598,7 @@ def initiative_timeline(*, initiative: Initiative, user, preparation=None, threa
     for provider in _timeline_dates:
         dates |= {key: value for key, value in provider(initiative, user).items() if value}
     status = initiative.status
-    closed = status in (Status.COMPLETED, Status.NOT_ELIGIBLE, Status.NOT_SUPPORTED, Status.WITHDRAWN)
+    closed = initiative.is_closed
     if status == Status.DECIDED:
         # After the decision the ledger tells how far the money has come.
         current = next((k for k in ("commitments", "payouts", "reports") if not dates.get(k)), "reports")

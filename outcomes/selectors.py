@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounting.selectors import decided_on
 from core.history import HistorySource
-from initiatives.models import Initiative, Status
+from initiatives.models import FUNDED_STATUSES, Initiative, Status
 from outcomes.models import OutcomeAttachment, OutcomeIndicator, OutcomeKind, OutcomeReport, OutcomeReview
 from outcomes.permissions import can_view_outcomes
 from people.models import User
@@ -197,7 +197,7 @@ def co_financing_received(
 
 def outcome_panel_context(initiative: Initiative, user) -> dict | None:
     """The outcome panel on an initiative's page (core.panels slot "initiative-detail")."""
-    if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
+    if initiative.status not in FUNDED_STATUSES or not can_view_outcomes(user, initiative):
         return None
     reports = outcome_reports_in_order(initiative)
     schedule = outcome_schedule(initiative, reports)
@@ -220,7 +220,7 @@ def outcome_reminder_sender(username: str | None = None):
 def outcome_timeline_dates(initiative: Initiative, user) -> dict:
     """The timeline's outcome-report step: when the latest report came in (one query, for decided
     initiatives and readers of their outcome reports, shared with the outcome panel)."""
-    if initiative.status not in (Status.DECIDED, Status.COMPLETED) or not can_view_outcomes(user, initiative):
+    if initiative.status not in FUNDED_STATUSES or not can_view_outcomes(user, initiative):
         return {}
     latest = max((r.submitted_at for r in outcome_reports_in_order(initiative)), default=None)
     return {"reports": latest}

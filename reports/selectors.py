@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext as _
 from psycopg import sql
 
@@ -26,6 +26,7 @@ from accounting.models import (
     FiscalYear,
     Fund,
     Kind,
+    RecoveryClaim,
     Verification,
     VerificationLine,
     YearBalance,
@@ -536,6 +537,9 @@ class OutcomeRow:
     released: Decimal = ZERO
     repaid: Decimal = ZERO
     leverage: Leverage = field(default_factory=Leverage)
+    # Recovery claims (återkrav) decided up to the year's end, and what of `repaid` came back against them.
+    claimed: Decimal = ZERO
+    recovered: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -584,6 +588,7 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
     fiscal_year, _years_list = _years(fund, year)
     money: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     repaid: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    recovered: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for r in (
         VerificationLine.objects.filter(
             Q(account__kind=RESERVED) | Q(account__kind=AVAILABLE, event=Kind.REPAYMENT),
@@ -591,7 +596,14 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
             fiscal_year__year__lte=year,
             initiative__isnull=False,
         )
-        .values("initiative_id", "account__kind", "event")
+        .values(
+            "initiative_id",
+            "account__kind",
+            "event",
+            against_claim=ExpressionWrapper(
+                Q(verification__recovery_claim__isnull=False), output_field=BooleanField()
+            ),
+        )
         .annotate(total=Sum("amount"))
         .order_by()
     ):
@@ -599,7 +611,21 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
             money[r["initiative_id"]][r["event"]] += r["total"]
         else:
             repaid[r["initiative_id"]] -= r["total"]  # a credit on available capital
-    initiatives = list(_with_group(Initiative.objects.filter(pk__in=list(money)).select_related("party")))
+            if r["against_claim"]:
+                recovered[r["initiative_id"]] -= r["total"]
+    claimed = (
+        RecoveryClaim.objects.filter(fund=fund, initiative=OuterRef("pk"), decided_on__lte=date(year, 12, 31))
+        .values("initiative")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    initiatives = list(
+        _with_group(
+            Initiative.objects.filter(pk__in=list(money))
+            .select_related("party")
+            .annotate(claimed=Subquery(claimed))
+        )
+    )
     leverage, _total = leverage_by_initiative(
         {pk: (money[pk][Kind.DISBURSEMENT], repaid[pk]) for pk in money}, year=year
     )
@@ -625,6 +651,8 @@ def outcome_report(fund: Fund, year: int) -> OutcomeReport:
                 released=sums[Kind.RELEASE],
                 repaid=repaid[i.pk],
                 leverage=leverage[i.pk],
+                claimed=i.claimed or ZERO,
+                recovered=recovered[i.pk],
             )
         )
     result = []
@@ -671,6 +699,7 @@ _VERSIONED = (
     CapitalPart,
     FiscalYear,
     Decision,
+    RecoveryClaim,
     Initiative,
     AreaAlignment,
     ActionArea,

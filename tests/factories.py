@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -78,6 +80,14 @@ def initiative_submitted(user, **kwargs):
     return services.initiative_submit(initiative=initiative, user=user, token=initiative.submission_token)
 
 
+# What an early termination writes with its status (the database refuses TERMINATED without a day and a
+# reason; accounting.services.initiative_terminate is the service that does it for real).
+TERMINATION_FIELDS = {
+    "terminated_on": datetime.date(2026, 3, 2),
+    "termination_reason": "Projektet lades ned.",
+}
+
+
 def initiative_in(status, user, secretariat, **kwargs):
     """An initiative brought to `status` along the allowed path, through the services."""
     from decimal import Decimal
@@ -99,6 +109,7 @@ def initiative_in(status, user, secretariat, **kwargs):
         Status.NOT_SUPPORTED: ["prepared", Status.PROPOSED, Status.NOT_SUPPORTED],
         Status.DECIDED: ["prepared", Status.PROPOSED, Status.SUPPORTED, Status.DECIDED],
         Status.COMPLETED: ["prepared", Status.PROPOSED, Status.SUPPORTED, Status.DECIDED, Status.COMPLETED],
+        Status.TERMINATED: ["prepared", Status.PROPOSED, Status.SUPPORTED, Status.DECIDED, Status.TERMINATED],
     }[status]
     for step in path:
         if step == "complement":
@@ -117,6 +128,10 @@ def initiative_in(status, user, secretariat, **kwargs):
                 assessment="Uppfyller kraven.",
                 proposed_position="support",
                 proposed_amount=Decimal("500000.00"),
+            )
+        elif step == Status.TERMINATED:
+            services.initiative_transition(
+                initiative=initiative, to=step, user=secretariat, fields=TERMINATION_FIELDS
             )
         else:
             services.initiative_transition(initiative=initiative, to=step, user=secretariat)

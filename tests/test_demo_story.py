@@ -7,11 +7,12 @@ import io
 import pytest
 from django.core.management import call_command
 
-from accounting.models import Commitment, Decision, FiscalYear, Verification
+from accounting.models import Commitment, Decision, FiscalYear, RecoveryClaim, Verification
 from accounting.selectors import initiative_money_figures
 from council.models import Meeting, MeetingStatus, Outcome, Position, Proposal
 from initiatives.models import Initiative, Status
 from outcomes.models import OutcomeKind, OutcomeReport, OutcomeReview
+from payments.models import PaymentRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,10 @@ def counts() -> dict[str, int]:
             Decision,
             Commitment,
             Verification,
+            RecoveryClaim,
             OutcomeReport,
+            PaymentRequest,
+            PaymentRequest.history.model,
         )
     }
 
@@ -83,6 +87,21 @@ def test_demo_data_tells_one_consistent_story_and_loads_twice_without_change(set
     past_council = [Status.SUPPORTED, Status.NOT_SUPPORTED, Status.DECIDED, Status.COMPLETED]
     assert not Initiative.objects.filter(status__in=past_council, council_positions__isnull=True).exists()
 
+    # Payment requests through the real services: one approved, whose disbursement pays the party's
+    # bankgiro; one waiting for finance; one finance asked the initiative to complete.
+    requests = {r.status: r for r in PaymentRequest.objects.select_related("verification", "initiative")}
+    assert sorted(requests) == sorted(
+        [
+            PaymentRequest.Status.APPROVED,
+            PaymentRequest.Status.SUBMITTED,
+            PaymentRequest.Status.COMPLEMENT_REQUESTED,
+        ]
+    )
+    paid = requests[PaymentRequest.Status.APPROVED]
+    assert paid.verification.kind == "disbursement"
+    assert paid.verification.bank_account_number == paid.bank_account_number
+    assert paid.initiative.status == Status.DECIDED
+
     # Every commitment has its decision, on the same initiative.
     assert Commitment.objects.exists()
     for commitment in Commitment.objects.select_related("decision"):
@@ -103,3 +122,10 @@ def test_demo_data_tells_one_consistent_story_and_loads_twice_without_change(set
         (2025, "closed"),
         (2026, "open"),
     ]
+
+    # One recovery claim (återkrav), on a decided initiative, for no more than was paid out to it; not yet
+    # repaid, so finance has it to follow up.
+    claim = RecoveryClaim.objects.select_related("initiative").get()
+    assert claim.initiative.status == Status.DECIDED
+    assert claim.status == RecoveryClaim.Status.OPEN and claim.repaid == 0
+    assert claim.amount <= initiative_money_figures(claim.initiative).disbursed

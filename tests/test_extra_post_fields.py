@@ -112,6 +112,9 @@ def test_a_disbursement_ignores_extra_fields(client, world, finance, tampering):
             "booking_date": "2027-03-01",
             "text": "Utbetalning",
             "idempotency_key": key,
+            "payee": "Karlstads kommun",
+            "bank_account_kind": "bankgiro",
+            "bank_account_number": "991-2346",
             **extras,
         },
     )

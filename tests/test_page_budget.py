@@ -79,3 +79,103 @@ def test_every_reachable_page_keeps_to_the_query_budget(client, demo, username, 
     assert not errors, errors
     over = [(path, queries) for path, status, queries in pages if queries > BUDGET]
     assert not over, over
+
+
+def test_recovery_claim_pages_keep_to_the_budget_whatever_the_number_of_claims(
+    client, finance, initiator, karlstad, django_assert_max_num_queries
+):
+    """The list of claims (Återkrav), a claim with its repayments and the initiative's page with its
+    claims: at most BUDGET queries, and no more with three times the claims and repayments."""
+    import datetime
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from accounting import services
+    from tests.accounting.factories import decide, make_fund, supported_initiative
+
+    fund = make_fund(finance)
+    part = fund.capital_parts.order_by("number").first()
+    services.capital_add(
+        capital_part=part,
+        amount=Decimal("1000000.00"),
+        booking_date=datetime.date(2026, 1, 1),
+        text="Kapital",
+        user=finance,
+    )
+
+    def claims_with_repayments():
+        initiative = supported_initiative(party=karlstad, user=initiator, title="Med återkrav")
+        decision = decide(fund=fund, initiative=initiative, user=finance, amount="10000.00")
+        commitment = services.commitment_create(
+            decision=decision,
+            shares=[services.Share(part, Decimal("10000.00"), 2026)],
+            booking_date=datetime.date(2026, 2, 10),
+            text="Beviljat",
+            user=finance,
+        ).commitment
+        services.disbursement_record(
+            commitment=commitment,
+            amount=Decimal("10000.00"),
+            booking_date=datetime.date(2026, 3, 1),
+            text="Utbetalt",
+            user=finance,
+        )
+        claim = services.recovery_claim_create(
+            initiative=initiative,
+            amount=Decimal("3000.00"),
+            reason="Skäl",
+            decided_on=datetime.date(2026, 4, 1),
+            due_on=datetime.date(2026, 5, 1),
+            user=finance,
+        )
+        for amount in ("1000.00", "500.00"):
+            services.repayment_record(
+                commitment=commitment,
+                amount=Decimal(amount),
+                booking_date=datetime.date(2026, 4, 15),
+                text="Återbetalt",
+                user=finance,
+                claim=claim,
+            )
+        return initiative, claim
+
+    initiative, claim = claims_with_repayments()
+    urls = [
+        (finance, reverse("accounting:recovery-claim-list")),
+        (finance, reverse("accounting:recovery-claim-detail", args=[claim.pk])),
+        (finance, reverse("accounting:recovery-claim-repayment", args=[claim.pk])),
+        (finance, initiative.get_absolute_url()),
+        (initiator, reverse("accounting:recovery-claim-detail", args=[claim.pk])),
+        (initiator, initiative.get_absolute_url()),
+    ]
+
+    def counts():
+        result = []
+        for user, url in urls:
+            client.force_login(user)
+            with django_assert_max_num_queries(BUDGET) as captured:
+                assert client.get(url).status_code == 200, url
+            result.append(len(captured.captured_queries))
+        return result
+
+    before = counts()
+    for _ in range(2):
+        claims_with_repayments()
+    services.recovery_claim_create(
+        initiative=initiative,
+        amount=Decimal("1000.00"),
+        reason="Ett till",
+        decided_on=datetime.date(2026, 4, 2),
+        due_on=datetime.date(2026, 5, 2),
+        user=finance,
+    )
+    services.repayment_record(
+        commitment=initiative.commitments.get(),
+        amount=Decimal("100.00"),
+        booking_date=datetime.date(2026, 4, 20),
+        text="Återbetalt",
+        user=finance,
+        claim=claim,
+    )
+    assert counts() == before

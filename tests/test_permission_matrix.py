@@ -31,6 +31,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.council.factories import seat
 from tests.factories import initiative_draft, initiative_submitted
 
 ROLES = ("anonymous", "own", "other", "secretariat", "finance", "auditor", "representative", "administrator")
@@ -752,6 +753,37 @@ MATRIX: dict[str, Row] = {
         get="   L 405 405 405 405 405 405 405",
         post="  L 403 403 403 404 403 403 403",
     ),
+    # Ending a decided initiative early and claiming money back are finance's (accounting.permissions).
+    "accounting:initiative-terminate": row(
+        "pk=initiative",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "accounting:recovery-claim-create": row(
+        "initiative_pk=initiative",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    # The list of claims is the ledger's readers'; a claim is also read by its initiative's party.
+    "accounting:recovery-claim-list": row(
+        get="   L 403 403 200 200 200 403 200",
+        post="  L 403 403 200 200 200 403 200",
+    ),
+    "accounting:recovery-claim-detail": row(
+        "pk=claim",
+        get="   L 200 404 200 200 200 200 200",
+        post="  L 200 404 200 200 200 200 200",
+    ),
+    "accounting:recovery-claim-repayment": row(
+        "pk=claim",
+        get="   L 403 404 403 200 403 403 403",
+        post="  L 403 404 403 200 403 403 403",
+    ),
+    "accounting:recovery-claim-write-off": row(
+        "pk=claim",
+        get="   L 403 404 403 200 403 403 403",
+        post="  L 403 404 403 200 403 403 403",
+    ),
     "accounting:release-create": row(
         "pk=commitment",
         get="   L 404 404 403 200 403 404 403",
@@ -801,6 +833,49 @@ MATRIX: dict[str, Row] = {
         "slug=fund year=year",
         get="   L 404 404 200 200 200 404 200",
         post="  L 404 404 200 200 200 404 200",
+    ),
+    # --- payments ---
+    # Payment requests (issue 13): the initiative's party's initiators ask and follow, finance handles,
+    # the auditor reads; nobody else (a request names a bank account). Another party's request is not
+    # found; the request in `world` waits for finance, so it cannot be completed now.
+    "payments:request-list": row(
+        get="   L 403 403 403 200 200 403 403",
+        post="  L 403 403 403 200 200 403 403",
+    ),
+    "payments:request-create": row(
+        "initiative_pk=initiative",
+        get="   L 200 403 403 403 403 403 403",
+        post="  L 200 403 403 403 403 403 403",
+    ),
+    "payments:request-detail": row(
+        "pk=payment_request",
+        get="   L 200 404 403 200 200 403 403",
+        post="  L 200 404 403 200 200 403 403",
+    ),
+    "payments:request-complete": row(
+        "pk=payment_request",
+        get="   L 403 404 403 403 403 403 403",
+        post="  L 403 404 403 403 403 403 403",
+    ),
+    "payments:request-approve": row(
+        "pk=payment_request",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "payments:request-ask-for-more": row(
+        "pk=payment_request",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "payments:request-reject": row(
+        "pk=payment_request",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
+    ),
+    "payments:attachment-download": row(
+        "pk=payment_request attachment_pk=payment_attachment",
+        get="   L 200 404 403 200 200 403 403",
+        post="  L 200 404 403 200 200 403 403",
     ),
     # --- reports ---
     # Final, archived reports are for every role of the cooperation (reports.permissions).
@@ -1144,8 +1219,11 @@ def world(
     council_services.document_add(
         item=item, title="Underlag", file=SimpleUploadedFile("underlag.pdf", PDF), user=secretariat
     )
-    # Karlstad's representative chairs and Arvika's adjusts (representatives of parties present).
-    arvika_representative = UserFactory(username="vr-arvika", party=arvika, roles=["council_representative"])
+    # Karlstad's representative chairs and Arvika's adjusts (Värmlandsrådet's members, parties present).
+    arvika_representative = seat(
+        UserFactory(username="vr-arvika", party=arvika, roles=["council_representative"]), "varmlandsradet"
+    )
+    seat(representative, "varmlandsradet")
     council_minutes.meeting_open(
         meeting=meeting, chair=representative, adjusters=[arvika_representative], user=secretariat
     )
@@ -1231,8 +1309,18 @@ def world(
     failed_mail.status, failed_mail.attempts = OutgoingMail.Status.FAILED, 5
     failed_mail.last_error = "Connection refused"
     failed_mail.save()
+    # A recovery claim on the funded initiative (återkrav), open.
+    from accounting.services import delegation_point_add, recovery_claim_create
+
+    claim = recovery_claim_create(
+        initiative=funded,
+        amount=Decimal("1000.00"),
+        reason="Medel som inte använts enligt beslutet.",
+        decided_on=decision.decided_on,
+        due_on=decision.decided_on + datetime.timedelta(days=30),
+        user=finance,
+    )
     # A point of the delegation order, and an interest the own initiator declared (jäv).
-    from accounting.services import delegation_point_add
 
     delegation_point = delegation_point_add(
         code="3.2.1",
@@ -1295,6 +1383,24 @@ def world(
                 user=secretariat,
                 fmt=fmt,
             )
+    # A payment request of Karlstad's against the funded initiative's commitment, with its attachment.
+    from payments.services import RequestContent, payment_request_submit
+
+    payment_request = payment_request_submit(
+        content=RequestContent(
+            commitment=commitment,
+            amount=Decimal("1000.00"),
+            period_start=datetime.date(2027, 1, 1),
+            period_end=datetime.date(2027, 3, 31),
+            costs_incurred=Decimal("1200.00"),
+            description="Projektering.",
+            payee="Karlstads kommun",
+            bank_account_kind="bankgiro",
+            bank_account_number="991-2346",
+        ),
+        user=initiator,
+        uploads=[SimpleUploadedFile("kostnader.pdf", PDF)],
+    )
     from archive.models import ArchivePackage
 
     archive_package = ArchivePackage(
@@ -1331,6 +1437,9 @@ def world(
         "delegation_point": delegation_point.pk,
         "interest": interest.pk,
         "commitment": commitment.pk,
+        "claim": claim.pk,
+        "payment_request": payment_request.pk,
+        "payment_attachment": payment_request.attachments.get().pk,
         "archive": archived.pk,
         "party": karlstad.slug,
         "awaiting_approval": awaiting.pk,

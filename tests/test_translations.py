@@ -10,6 +10,7 @@ APPS = [
     "initiatives",
     "council",
     "accounting",
+    "payments",
     "outcomes",
     "imports",
     "reports",

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('council', '0011_sealed_copies'),
-        ('initiatives', '0009_change_requests'),
+        ('initiatives', '0010_change_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

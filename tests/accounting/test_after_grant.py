@@ -286,7 +286,7 @@ def test_finance_releases_a_completed_initiatives_reservation_from_its_list(
 
 
 def test_the_release_service_refuses_a_running_initiative(commitment, initiative, finance):
-    with pytest.raises(ValidationError, match="Bara ett avslutat initiativs reservation"):
+    with pytest.raises(ValidationError, match="Bara ett avslutat eller avbrutet initiativs reservation"):
         services.initiative_reservation_release(
             initiative=initiative, booking_date=date(2026, 5, 1), user=finance
         )

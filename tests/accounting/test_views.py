@@ -154,6 +154,51 @@ def test_commitment_form_refuses_more_than_the_decision_with_a_message(client, d
     assert not Verification.objects.filter(kind=Kind.COMMITMENT).exists()
 
 
+# Where a disbursement is paid: every disbursement form asks for it (issue 13).
+PAID_TO = {
+    "payee": "Karlstads kommun",
+    "bank_account_kind": "bankgiro",
+    "bank_account_number": "991-2346",
+    "payment_reference": "Faktura 4711",
+}
+
+
+def _disburse(client, commitment, finance, **changes):
+    client.force_login(finance)
+    url = reverse("accounting:disbursement-create", args=[commitment.pk])
+    data = {"amount": "250 000", "booking_date": "2026-04-01", "text": "Utbetalning", **PAID_TO, **changes}
+    return client.post(url, {**data, "idempotency_key": _key(client.get(url))})
+
+
+def test_disbursement_form_records_payee_account_and_reference(client, commitment, finance):
+    response = _disburse(client, commitment, finance, bank_account_number=" 991 - 2346 ")
+    assert response.status_code == 302
+    paid = Verification.objects.get(kind=Kind.DISBURSEMENT)
+    assert (paid.payee, paid.bank_account_kind, paid.bank_account_number, paid.payment_reference) == (
+        "Karlstads kommun",
+        "bankgiro",
+        "9912346",
+        "Faktura 4711",
+    )
+    page = client.get(reverse("accounting:verification-detail", args=[commitment.fund.slug, paid.pk]))
+    assert "Bankgiro 991-2346" in page.content.decode()
+
+
+def test_disbursement_form_refuses_a_wrong_bankgiro_next_to_the_field(client, commitment, finance):
+    response = _disburse(client, commitment, finance, bank_account_number="991-2345")
+    assert response.status_code == 200
+    assert response.context["form"].errors["bank_account_number"] == [
+        "Kontrollsiffran stämmer inte: 991-2345 är inget giltigt bankgironummer. Kontrollera numret."
+    ]
+    assert not Verification.objects.filter(kind=Kind.DISBURSEMENT).exists()
+
+
+def test_disbursement_form_asks_where_the_money_goes(client, commitment, finance):
+    response = _disburse(client, commitment, finance, payee="", bank_account_number="")
+    assert set(response.context["form"].errors) == {"payee", "bank_account_number"}
+    assert not Verification.objects.filter(kind=Kind.DISBURSEMENT).exists()
+
+
 def test_disbursement_form_refuses_over_disbursing(client, commitment, finance):
     client.force_login(finance)
     url = reverse("accounting:disbursement-create", args=[commitment.pk])
@@ -164,6 +209,7 @@ def test_disbursement_form_refuses_over_disbursing(client, commitment, finance):
             "booking_date": "2026-04-01",
             "text": "x",
             "idempotency_key": _key(client.get(url)),
+            **PAID_TO,
         },
     )
     assert "återstår bara" in response.content.decode()
@@ -176,7 +222,13 @@ def test_posting_into_a_closed_year_is_refused_next_to_the_date(client, commitme
     url = reverse("accounting:disbursement-create", args=[commitment.pk])
     response = client.post(
         url,
-        {"amount": "10", "booking_date": "2026-12-30", "text": "x", "idempotency_key": _key(client.get(url))},
+        {
+            "amount": "10",
+            "booking_date": "2026-12-30",
+            "text": "x",
+            "idempotency_key": _key(client.get(url)),
+            **PAID_TO,
+        },
     )
     assert "Verksamhetsåret 2026 är stängt" in response.content.decode()
 

@@ -11,7 +11,7 @@ from initiatives.models import Status
 from people.models import Party
 from people.roles import Role
 from tests.browser.conftest import log_in
-from tests.council.factories import proposed_initiative
+from tests.council.factories import proposed_initiative, seat
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +39,8 @@ def people():
             roles=[Role.COUNCIL_REPRESENTATIVE],
         ),
     ]
+    for person in adjusters:  # chair and adjusters are chosen among the body's members
+        seat(person, "varmlandsradet")
     return vrag, adjusters
 
 

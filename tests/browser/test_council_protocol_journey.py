@@ -16,7 +16,7 @@ from initiatives.models import BudgetYear, Preparation, Status
 from people.models import Party
 from people.roles import Role
 from tests.browser.conftest import log_in
-from tests.council.factories import MeetingFactory, proposed_initiative
+from tests.council.factories import MeetingFactory, proposed_initiative, seat
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +41,8 @@ def test_absent_party_warning_annul_reopen_record_again_and_sign(page, browser, 
         party=karlstad,
         roles=[Role.COUNCIL_REPRESENTATIVE],
     )
+    for person in (chair, adjuster):  # chair and adjusters are chosen among the body's members
+        seat(person, "varmlandsradet")
     initiative = proposed_initiative(
         user=vrag, title="Laddinfrastruktur längs stråken", summary="Laddplatser i hela länet."
     )

@@ -68,12 +68,18 @@ def test_finance_decides_commits_disburses_is_refused_and_closes_the_year(page, 
     axe(page)
     page.get_by_role("link", name="Betala ut").click()
     page.get_by_label("Belopp (kr)").fill("500 000")
+    page.get_by_label("Betalningsmottagare").fill("Karlstads kommun")
+    page.get_by_label("Bankgiro").check()
+    page.get_by_label("Kontonummer").fill("991-2346")
     page.get_by_role("button", name="Bokför").click()
     page.get_by_text("Bokfört som verifikation").wait_for()
     axe(page)
 
     page.get_by_role("link", name="Betala ut").click()
     page.get_by_label("Belopp (kr)").fill("1 000 000,01")
+    page.get_by_label("Betalningsmottagare").fill("Karlstads kommun")
+    page.get_by_label("Bankgiro").check()
+    page.get_by_label("Kontonummer").fill("991-2346")
     page.get_by_role("button", name="Bokför").click()
     error = page.locator(".field--error")
     error.get_by_text(

@@ -79,3 +79,28 @@ def test_the_server_outlives_one_user_and_stops_with_the_last_even_after_one_was
     third.send_signal(signal.SIGINT)
     third.wait(timeout=30)
     assert _gone(postgres), "a killed user kept the server running after the last one ended"
+
+
+def test_processes_starting_together_all_get_the_database(base):
+    """pytest-xdist's nodes, or the server and the worker of `make run`, start at the same moment and each
+    brings the roles up to date: they take turns (an advisory lock), where two ALTER ROLE at once made
+    one fail with "tuple concurrently updated"."""
+    first, postgres = _start(base)  # the server runs: the others below race on the roles only
+    racers = [
+        subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+            [sys.executable, "-c", USER.format(root=str(ROOT), base=str(base))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "XDG_RUNTIME_DIR": os.environ.get("XDG_RUNTIME_DIR", "/tmp")},  # noqa: S108
+        )
+        for _ in range(6)
+    ]
+    try:
+        for racer in racers:
+            line = racer.stdout.readline()
+            assert line.strip() == str(postgres), racer.stderr.read() if racer.poll() is not None else line
+    finally:
+        for process in [*racers, first]:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)

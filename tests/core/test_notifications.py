@@ -41,6 +41,7 @@ def test_bad_input_is_named_next_to_the_field_and_changes_nothing(client, initia
         "outcome-review": "immediate",
         "outcome-reminder": "none",  # not offered: the agreement requires the report
         "minutes-to-sign": "immediate",
+        "recovery-claim": "immediate",
     }
     response = client.post(URL, data)
     assert response.status_code == 400
@@ -70,6 +71,7 @@ def test_choices_are_saved_with_history_shown_to_the_person_alone(client, initia
         "outcome-review": "none",
         "outcome-reminder": "immediate",
         "minutes-to-sign": "immediate",
+        "recovery-claim": "immediate",
     }
     response = client.post(URL, data)
     assert response.status_code == 302

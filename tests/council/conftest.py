@@ -4,7 +4,7 @@ from council import minutes, services
 from council.models import StanceKind
 from people.models import Party
 from people.roles import Role
-from tests.council.factories import MeetingFactory, body, proposed_initiative
+from tests.council.factories import MeetingFactory, body, proposed_initiative, seat
 from tests.factories import UserFactory
 
 
@@ -25,8 +25,9 @@ def vrau_meeting(secretariat):
 
 @pytest.fixture
 def adjusters(db, parties):
+    # Members of both bodies: chair and adjusters are chosen among the members of the parties present.
     return [
-        UserFactory(username=f"vr-{p.slug}", party=p, roles=[Role.COUNCIL_REPRESENTATIVE])
+        seat(UserFactory(username=f"vr-{p.slug}", party=p, roles=[Role.COUNCIL_REPRESENTATIVE]))
         for p in parties[:2]
     ]
 

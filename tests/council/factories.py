@@ -75,3 +75,21 @@ def agreement_in_force(*, adopted_on=datetime.date(2021, 11, 30)) -> None:
         services.adoption_record(
             party=party, adopted_on=adopted_on, reference=f"KF {party.slug}", user=secretariat
         )
+
+
+def seat(person, *slugs: str, role: str = "ordinary", starts_on=datetime.date(2022, 1, 1)):
+    """Give `person` a seat for their party in the bodies named (default both), through the council's
+    service: chair and adjusters are chosen among the body's members. Returns the person."""
+    from council.membership import membership_add
+    from people.models import User
+    from people.roles import Role
+    from tests.factories import UserFactory
+
+    keeper = User.objects.filter(username="membership-vrag").first() or UserFactory(
+        username="membership-vrag", party=Party.objects.get(slug="region"), roles=[Role.SECRETARIAT]
+    )
+    for slug in slugs or ("varmlandsradet", "vrau"):
+        membership_add(
+            body=body(slug), party=person.party, person=person, role=role, starts_on=starts_on, user=keeper
+        )
+    return person

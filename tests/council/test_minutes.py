@@ -185,7 +185,7 @@ def test_a_not_decidable_paragraph_never_says_the_council_supports(
     assert paragraph.addition == "Eda var sjuk." and paragraph.text.startswith("Ärendet kunde inte avgöras.")
 
 
-def test_chair_and_adjusters_are_chosen_among_representatives_of_parties_present(
+def test_chair_and_adjusters_are_chosen_among_members_of_parties_present(
     vr_meeting, secretariat, parties, adjusters, representative
 ):
     from tests.council.factories import proposed_initiative
@@ -195,7 +195,7 @@ def test_chair_and_adjusters_are_chosen_among_representatives_of_parties_present
     all_present(vr_meeting, secretariat, parties, absent={"karlstad"})
     with pytest.raises(ValidationError) as error:
         minutes.meeting_open(meeting=vr_meeting, chair=representative, adjusters=adjusters, user=secretariat)
-    assert "chair" in error.value.message_dict  # Karlstad is absent
+    assert "chair" in error.value.message_dict  # Karlstad is absent (and its representative no member)
     with pytest.raises(ValidationError) as error:
         minutes.meeting_open(
             meeting=vr_meeting, chair=adjusters[0], adjusters=[secretariat], user=secretariat
@@ -243,3 +243,70 @@ def test_the_chair_and_each_adjuster_sign_for_themselves_only(
     assert published_meeting.status == MeetingStatus.MINUTES_SIGNED
     signed = dict(published_meeting.adjusters.values_list("role", "signed_at"))
     assert signed[MinutesAdjuster.Role.CHAIR] and signed[MinutesAdjuster.Role.ADJUSTER]
+
+
+def test_a_council_representative_who_is_not_a_member_of_the_body_cannot_sign_its_minutes(
+    client, vr_meeting, secretariat, parties, adjusters, representative
+):
+    """Chair and adjusters are the body's members on the meeting's day, ordinary or substitute, of parties
+    present, not whoever holds the council representative role."""
+    import datetime
+
+    from django.urls import reverse
+
+    from people.models import Party
+    from people.roles import Role
+    from tests.council.factories import proposed_initiative, seat
+
+    services.item_add(meeting=vr_meeting, user=secretariat, initiative=proposed_initiative(user=secretariat))
+    services.meeting_publish_agenda(meeting=vr_meeting, user=secretariat)
+    all_present(vr_meeting, secretariat, parties)  # Karlstad is present: its representative sits nowhere
+    arvika = Party.objects.get(slug="arvika")
+    substitute = seat(UserFactory(party=arvika, last_name="Ersättare"), "varmlandsradet", role="substitute")
+    vrau_only = seat(UserFactory(party=arvika, last_name="Arbetsutskott"), "vrau")
+    former = seat(
+        UserFactory(party=Party.objects.get(slug="eda"), last_name="Avgången"),
+        "varmlandsradet",
+        starts_on=datetime.date(2022, 1, 1),
+    )
+    former.memberships.update(ends_on=datetime.date(2025, 12, 31))  # term over before the meeting's day
+    not_members = (representative, vrau_only, former)
+    assert all(
+        person.has_role(Role.COUNCIL_REPRESENTATIVE) is False or person == representative
+        for person in not_members
+    )
+    for outsider in not_members:
+        with pytest.raises(ValidationError) as error:
+            minutes.meeting_open(
+                meeting=vr_meeting, chair=outsider, adjusters=[adjusters[1]], user=secretariat
+            )
+        assert error.value.message_dict["chair"] == [
+            "Ordföranden väljs bland organets ledamöter och ersättare för de parter som är närvarande."
+        ]
+        with pytest.raises(ValidationError) as error:
+            minutes.meeting_open(
+                meeting=vr_meeting, chair=adjusters[0], adjusters=[outsider], user=secretariat
+            )
+        assert "adjusters" in error.value.message_dict
+    assert not vr_meeting.adjusters.exists()
+
+    # The page offers the members only, and refuses anyone else next to the field.
+    client.force_login(secretariat)
+    url = reverse("council:meeting-open", args=[vr_meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Ersättare" in page and adjusters[0].get_full_name() in page
+    assert (
+        representative.get_full_name() not in page and "Arbetsutskott" not in page and "Avgången" not in page
+    )
+    response = client.post(url, {"chair": representative.pk, "adjusters": [substitute.pk]})
+    assert response.status_code == 200
+    assert "Ordföranden väljs bland organets ledamöter och ersättare" in response.content.decode()
+    assert not vr_meeting.adjusters.exists()
+
+    # A substitute of a party present may adjust; the secretariat runs the choice.
+    response = client.post(url, {"chair": adjusters[0].pk, "adjusters": [substitute.pk]})
+    assert response.status_code == 302
+    assert set(vr_meeting.adjusters.values_list("user_id", "role")) == {
+        (adjusters[0].pk, MinutesAdjuster.Role.CHAIR),
+        (substitute.pk, MinutesAdjuster.Role.ADJUSTER),
+    }

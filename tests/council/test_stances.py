@@ -144,3 +144,45 @@ def test_at_the_meeting_the_advance_stance_counts_as_the_party_s_participation(
     assert item.outcome_detail == "Konsensus (16 står bakom, 1 avstår, 0 motsätter sig, 0 jäv)."
     recorded = dict(item.stances.values_list("party__slug", "recorded_by"))
     assert recorded["karlstad"] == member.pk and recorded["arvika"] == secretariat.pk
+
+
+def test_an_annulled_recording_carries_the_advance_stances_to_the_item_recorded_in_its_place(
+    allowed, coming, member, secretariat, karlstad, parties
+):
+    from council.minutes import item_annul
+
+    meeting_advance_stances_set(meeting=coming, enabled=True, user=secretariat)
+    item = coming.items.get()
+    stance_enter(item=item, party=karlstad, kind=StanceKind.SUPPORTS, reason="", user=member)
+    coming.refresh_from_db()
+    coming.starts_at = timezone.now() - datetime.timedelta(hours=1)
+    coming.save()
+    services.attendance_record(
+        meeting=coming,
+        rows=[(p, p != karlstad, "" if p == karlstad else f"Ledamot {p.name}") for p in parties],
+        user=secretariat,
+    )
+    others = {p: v for p, v in everyone(parties).items() if p != karlstad}
+    wrong = {**others, parties[1]: (StanceKind.OBJECTS, "Fel part registrerad.")}
+    services.item_decide(item=item, user=secretariat, stances=wrong, resolution="back_to_preparation")
+
+    replacement = item_annul(item=item, reason="Fel ställningstagande registrerat.", user=secretariat)
+
+    # Karlstad took part in writing only: its stance is there for the new recording, as entered.
+    carried = replacement.stances.get()
+    assert (carried.party, carried.kind, carried.in_advance, carried.recorded_by) == (
+        karlstad,
+        StanceKind.SUPPORTS,
+        True,
+        member,
+    )
+    created = carried.history.get()
+    assert created.history_user == secretariat
+    assert created.history_change_reason == "ställningstagande i förväg överfört från annullerad registrering"
+    assert item.stances.filter(party=karlstad, in_advance=True).exists()  # the annulled one keeps its own
+    services.item_decide(
+        item=replacement, user=secretariat, stances=others, supported_amount=Decimal("1000.00")
+    )
+    replacement.refresh_from_db()
+    assert replacement.outcome == Outcome.CONSENSUS
+    assert replacement.outcome_detail == "Konsensus (17 står bakom, 0 avstår, 0 motsätter sig, 0 jäv)."

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from initiatives import services
 from initiatives.models import TRANSITIONS, BudgetYear, Initiative, Message, Preparation, Revision, Status
-from tests.factories import initiative_draft, initiative_in, initiative_submitted
+from tests.factories import TERMINATION_FIELDS, initiative_draft, initiative_in, initiative_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,15 @@ def test_initiative_transition_follows_the_table_and_refuses_everything_else(
             services.initiative_transition(initiative=initiative, to=to, user=initiator)
         services.initiative_submit(initiative=initiative, user=initiator, token=initiative.submission_token)
         assert Initiative.objects.get(pk=initiative.pk).status == to
+    elif start == Status.DECIDED and to == Status.TERMINATED:
+        # An early termination needs its day and reason: the database refuses it otherwise.
+        with pytest.raises(IntegrityError), transaction.atomic():
+            services.initiative_transition(initiative=initiative, to=to, user=secretariat)
+        services.initiative_transition(
+            initiative=initiative, to=to, user=secretariat, fields=TERMINATION_FIELDS
+        )
+        initiative.refresh_from_db()
+        assert initiative.status == to and initiative.termination_reason == "Projektet lades ned."
     elif to in TRANSITIONS[start]:
         services.initiative_transition(initiative=initiative, to=to, user=secretariat, reason="test")
         initiative.refresh_from_db()

@@ -60,6 +60,7 @@ def public_world(settings, tmp_path, karlstad, arvika, initiator, other_initiato
     from people.models import Party
     from people.roles import Role
     from reports.services import report_issue
+    from tests.council.factories import seat
     from tests.factories import UserFactory, initiative_draft, initiative_submitted
     from tests.reports.factories import worked_year
 
@@ -84,18 +85,24 @@ def public_world(settings, tmp_path, karlstad, arvika, initiator, other_initiato
     cycle.save()
     cycle.co_parties.add(arvika)
     Message.objects.create(initiative=cycle, author=initiator, body=MARKERS["thread"])
-    adjuster = UserFactory(
-        first_name="Jenny",
-        last_name="Justerare",
-        email=MARKERS["adjuster_email"],
-        party=Party.objects.get(slug="hammaro"),
-        roles=[Role.COUNCIL_REPRESENTATIVE],
+    adjuster = seat(
+        UserFactory(
+            first_name="Jenny",
+            last_name="Justerare",
+            email=MARKERS["adjuster_email"],
+            party=Party.objects.get(slug="hammaro"),
+            roles=[Role.COUNCIL_REPRESENTATIVE],
+        ),
+        "varmlandsradet",
     )
-    chair = UserFactory(
-        first_name="Olle",
-        last_name="Ordförande",
-        party=Party.objects.get(slug="torsby"),
-        roles=[Role.COUNCIL_REPRESENTATIVE],
+    chair = seat(
+        UserFactory(
+            first_name="Olle",
+            last_name="Ordförande",
+            party=Party.objects.get(slug="torsby"),
+            roles=[Role.COUNCIL_REPRESENTATIVE],
+        ),
+        "varmlandsradet",
     )
     cycle_item = cycle.agenda_items.get()
     council_services.document_add(

@@ -1,7 +1,9 @@
 """The outcome report and the balance report equal the ledger to the öre, whatever happened to the money
-(issue 13: 4, 5): granted = disbursed + released + remaining per initiative, per group and in total, with
-repayments shown; one leverage in both; the PDF keeps each row on one page and prints its sum once."""
+(issue 13: 3, 4, 5): granted = disbursed + released + remaining per initiative, per group and in total, with
+repayments and recoveries (repayments against recovery claims, also after an early termination) shown;
+one leverage in both; the PDF keeps each row on one page and prints its sum once."""
 
+import functools
 import io
 import re
 from datetime import date
@@ -10,13 +12,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounting import selectors as ledger_selectors
 from accounting import services
-from accounting.models import Account
-from initiatives.models import ActionArea, AreaAlignment
+from accounting.models import Account, RecoveryClaim, VerificationLine
+from initiatives.models import ActionArea, AreaAlignment, Status
 from reports import selectors
 from tests.accounting.factories import decide, make_fund, supported_initiative
 
@@ -139,12 +142,14 @@ class _Rollback(Exception):
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["commit", "disburse", "release", "repay"]),
+        # terminate: Region Värmland ends the initiative early (its reservation is released);
+        # claim: a recovery claim on what was paid out; recover: a repayment booked against the claim.
+        st.sampled_from(["commit", "disburse", "release", "repay", "terminate", "claim", "recover"]),
         st.integers(min_value=0, max_value=1),  # which initiative
         st.integers(min_value=1, max_value=400_000),  # öre
     ),
     min_size=1,
-    max_size=8,
+    max_size=10,
 )
 
 
@@ -175,7 +180,55 @@ def small_fund(finance, karlstad, arvika, initiator, other_initiator):
     return fund, part, decisions
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def _apply(action: str, which: int, amount: Decimal, *, decisions, commitments, finance, part) -> None:
+    """One money event of the sequence; a refusal (more than available, remaining or outstanding, or the
+    initiative no longer running) posts nothing, and that is the point."""
+    initiative = decisions[which].initiative
+    if action == "commit":
+        commitments[which].append(
+            services.commitment_create(
+                decision=decisions[which],
+                shares=[services.Share(part, amount, 2026)],
+                booking_date=date(2026, 3, 1),
+                text="Beviljat",
+                user=finance,
+            ).commitment
+        )
+    elif action == "terminate":
+        services.initiative_terminate(
+            initiative=initiative, terminated_on=date(2026, 5, 1), reason="Avbrutet i förtid", user=finance
+        )
+    elif action == "claim":
+        services.recovery_claim_create(
+            initiative=initiative,
+            amount=amount,
+            reason="Återkrav",
+            decided_on=date(2026, 4, 1),
+            due_on=date(2026, 5, 1),
+            user=finance,
+        )
+    elif commitments[which]:
+        claim = None
+        if action == "recover":
+            claim = RecoveryClaim.objects.outstanding().filter(initiative=initiative).order_by("id").first()
+            if claim is None:
+                return
+        post = {
+            "disburse": services.disbursement_record,
+            "release": services.commitment_release,
+            "repay": services.repayment_record,
+            "recover": functools.partial(services.repayment_record, claim=claim),
+        }[action]
+        post(
+            commitment=commitments[which][-1],
+            amount=amount,
+            booking_date=date(2026, 4, 1),
+            text=action,
+            user=finance,
+        )
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=OPERATIONS)
 def test_both_reports_equal_the_ledger_to_the_ore_after_any_sequence(small_fund, finance, operations):
     fund, part, decisions = small_fund
@@ -183,33 +236,19 @@ def test_both_reports_equal_the_ledger_to_the_ore_after_any_sequence(small_fund,
         with transaction.atomic():
             commitments: dict[int, list] = {0: [], 1: []}
             for action, which, ore in operations:
-                amount = Decimal(ore) / 100
                 try:
-                    if action == "commit":
-                        commitments[which].append(
-                            services.commitment_create(
-                                decision=decisions[which],
-                                shares=[services.Share(part, amount, 2026)],
-                                booking_date=date(2026, 3, 1),
-                                text="Beviljat",
-                                user=finance,
-                            ).commitment
-                        )
-                    elif commitments[which]:
-                        post = {
-                            "disburse": services.disbursement_record,
-                            "release": services.commitment_release,
-                            "repay": services.repayment_record,
-                        }[action]
-                        post(
-                            commitment=commitments[which][-1],
-                            amount=amount,
-                            booking_date=date(2026, 4, 1),
-                            text=action,
-                            user=finance,
+                    with transaction.atomic():
+                        _apply(
+                            action,
+                            which,
+                            Decimal(ore) / 100,
+                            decisions=decisions,
+                            commitments=commitments,
+                            finance=finance,
+                            part=part,
                         )
                 except ValidationError:
-                    pass  # refused (more than available or remaining): nothing posted, and that is the point
+                    pass  # refused: nothing posted (the savepoint is rolled back), and that is the point
             _check_reports_against_the_ledger(fund, part, [d.initiative for d in decisions])
             raise _Rollback
     except _Rollback:
@@ -235,6 +274,25 @@ def _check_reports_against_the_ledger(fund, part, initiatives) -> None:
             ledger.repaid,
         )
         assert row.leverage.net_from_fund == ledger.disbursed - ledger.repaid
+        # Recovery claims: what came back against them is part of the repaid, equal to the claims' own
+        # repaid amounts and to the journal's repayments booked against them; none repaid above its amount.
+        claims = list(RecoveryClaim.objects.filter(initiative=initiative))
+        against_claims = -(
+            VerificationLine.objects.filter(
+                verification__recovery_claim__initiative=initiative, account__kind=Account.Kind.AVAILABLE
+            ).aggregate(total=Sum("amount"))["total"]
+            or ZERO
+        )
+        assert row.recovered == sum((c.repaid for c in claims), ZERO) == against_claims
+        assert row.claimed == sum((c.amount for c in claims), ZERO)
+        assert all(ZERO <= c.repaid <= c.amount for c in claims)
+        assert row.recovered <= row.repaid
+        assert sum((c.outstanding for c in claims), ZERO) <= ledger.disbursed - ledger.repaid
+        initiative.refresh_from_db()
+        assert row.status == initiative.get_status_display()
+        if initiative.status == Status.TERMINATED and ledger.reserved:
+            # Not released at once (no open year today): it waits on finance's list, not forgotten.
+            assert initiative in [r.initiative for r in ledger_selectors.reservations_to_release()]
         net += ledger.disbursed - ledger.repaid
         outstanding = [
             o for o in balance.outstanding if o.registration_number == initiative.registration_number

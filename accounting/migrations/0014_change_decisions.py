@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounting', '0011_delegation_register'),
+        ('accounting', '0013_verification_payment_details'),
         ('council', '0012_change_request_items'),
-        ('initiatives', '0009_change_requests'),
+        ('initiatives', '0010_change_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

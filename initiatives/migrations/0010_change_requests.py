@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0008_outcomes_move_to_own_app'),
+        ('initiatives', '0009_initiative_terminated'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
