@@ -122,7 +122,8 @@ class DecisionForm(PostingForm):
     )
     outcome = forms.ChoiceField(
         label=_("Beslut"),
-        choices=Decision.Outcome.choices,
+        # "Ändring beviljas" belongs to a change within the frame (ChangeDecisionForm), not offered here.
+        choices=[(o.value, o.label) for o in (Decision.Outcome.GRANTED, Decision.Outcome.REJECTED)],
         initial=Decision.Outcome.GRANTED,
         widget=forms.RadioSelect,
         required=False,
@@ -154,6 +155,47 @@ class DecisionForm(PostingForm):
     def clean_outcome(self):
         # A form sent without the choice (an older page) is a positive decision, as before there was one.
         return self.cleaned_data["outcome"] or Decision.Outcome.GRANTED
+
+
+class ChangeDecisionForm(PostingForm):
+    """Region Värmland's decision on a change within the frame already granted (period, years, less money)."""
+
+    approved = forms.TypedChoiceField(
+        label=_("Beslut"),
+        choices=[("1", _("Ändringen beviljas")), ("0", _("Ändringen avslås"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    maker_kind = forms.ChoiceField(label=_("Beslutsfattare"), choices=Decision.MakerKind.choices)
+    maker_name = forms.CharField(
+        label=_("Beslutsfattarens namn"), max_length=200, help_text=_("Till exempel Regionstyrelsen.")
+    )
+    delegation_point = DelegationPointChoiceField(
+        label=_("Punkt i delegationsordningen"),
+        queryset=DelegationPoint.objects.order_by("code", "-valid_from"),
+        required=False,
+        empty_label=_("Ingen (regionstyrelsens eget beslut)"),
+        help_text=_("Punkten ska gälla beslutsdagen."),
+    )
+    decided_on = date_field(_("Beslutsdatum"))
+    reference = forms.CharField(
+        label=_("Beslutsnummer eller paragraf"), max_length=100, help_text=_("Till exempel RS 2026/123 § 45.")
+    )
+    booking_date = date_field(_("Bokföringsdag"))
+    document = forms.FileField(
+        label=_("Beslutsdokument (PDF)"), required=False, help_text=uploads.DECISION_DOCUMENTS_HELP
+    )
+
+    def __init__(self, *args, books: bool, **kwargs):
+        """`books`: the change moves money in the ledger (years, scope), so it has a booking day."""
+        super().__init__(*args, **kwargs)
+        if books:
+            self.fields["booking_date"].help_text = _(
+                "Dagen då omplaneringen eller frigörandet bokförs; tidigast beslutsdagen."
+            )
+        else:
+            del self.fields["booking_date"]
 
 
 class DelegationPointForm(forms.Form):

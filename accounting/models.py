@@ -22,6 +22,11 @@ Models
   it in the database too). A version is never edited (only its end date is set once) nor deleted.
 - Decision's outcome: positive (granted, amount > 0) or negative (rejected, amount 0, books nothing; the
   initiative is then not supported). A database CHECK ties the amount to the outcome.
+- A decision on a change request (ändringsbegäran, issue 13) names it and the decision it amends (both or
+  neither, CHECK): more money is `granted` with the additional amount and rests on Värmlandsrådet's position
+  on the change request; a change within the frame (period, years, less money) is `changed` with amount 0
+  and rests on the first decision's position; a refusal is `rejected`. Applying one is accounting's
+  `change_decision_record` / `decision_record(change_request=…)`.
 - Commitment: an amount granted to an initiative under a decision, from one capital part (a decision may be
   committed in several commitments, split over capital parts and planned years). Money events against it.
 - Verification / VerificationLine: the double-entry journal. Signed amounts, debit positive and credit
@@ -243,6 +248,9 @@ def maker_label(name: str, kind: str) -> str:
 class DecisionOutcome(models.TextChoices):
     GRANTED = "granted", _("Beviljas")
     REJECTED = "rejected", _("Avslås")
+    # A change request within the frame already granted (period, years, less money) approved: no new
+    # money, so no amount (the change itself is on the change request and in the postings it leads to).
+    CHANGED = "changed", _("Ändring beviljas")
 
 
 class DelegationPointQuerySet(models.QuerySet):
@@ -340,6 +348,24 @@ class Decision(models.Model):
         related_name="decisions",
         verbose_name=_("Värmlandsrådets ställningstagande"),
     )
+    # A decision on a change request after the first decision (ändringsbegäran): it names the request and
+    # the decision it amends, so each change keeps its own decision trail back to the first one.
+    change_request = models.ForeignKey(
+        "initiatives.ChangeRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("ändringsbegäran"),
+    )
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("ändrar beslut"),
+    )
     maker_kind = models.CharField(_("beslutsfattare"), max_length=20, choices=MakerKind.choices)
     maker_name = models.CharField(
         _("beslutsfattarens namn"),
@@ -383,8 +409,15 @@ class Decision(models.Model):
         ordering = ["-decided_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(outcome="granted", amount__gt=0) | Q(outcome="rejected", amount=0),
+                condition=Q(outcome="granted", amount__gt=0)
+                | Q(outcome="rejected", amount=0)
+                | Q(outcome="changed", amount=0, change_request__isnull=False),
                 name="decision_amount_matches_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(change_request__isnull=True, amends__isnull=True)
+                | Q(change_request__isnull=False, amends__isnull=False),
+                name="decision_change_amends_first",
             ),
             models.CheckConstraint(
                 condition=Q(maker_kind__in=["board", "committee", "delegate"]),

@@ -55,7 +55,8 @@ from core.money import ORE, format_amount
 from core.services import idempotency_key_claim
 from council.models import Position
 from council.selectors import agreement_status
-from initiatives.models import Initiative, Status
+from initiatives.changes import change_request_apply_period, change_request_transition
+from initiatives.models import ChangeKind, ChangeRequest, ChangeStatus, Initiative, Status
 from initiatives.services import initiative_transition
 from people.models import User
 
@@ -695,11 +696,14 @@ def capital_transfer(
 # --- decisions and commitments --------------------------------------------------------------------
 
 
-def consensus_position(initiative: Initiative) -> Position | None:
-    """The initiative's latest consensus position of Värmlandsrådet, which a decision rests on."""
+def consensus_position(
+    initiative: Initiative, change_request: ChangeRequest | None = None
+) -> Position | None:
+    """The initiative's latest consensus position of Värmlandsrådet, which a decision rests on; with a
+    change request, the position on that request (a position on more money is never the initiative's)."""
     return (
         Position.objects.consensus()
-        .filter(initiative_id=initiative.pk)
+        .filter(initiative_id=initiative.pk, change_request=change_request)
         .select_related("meeting__body")
         .order_by("-taken_at", "-pk")
         .first()
@@ -763,8 +767,14 @@ def decision_record(
     outcome: str = DecisionOutcome.GRANTED,
     document=None,
     idempotency_key: uuid.UUID | None = None,
+    change_request: ChangeRequest | None = None,
 ) -> Decision:
     """Region Värmland's formal decision: only for an initiative Värmlandsrådet supported by consensus.
+
+    With `change_request` (more money asked for after the first decision): the decision on that request,
+    resting on Värmlandsrådet's consensus position on it, amending the initiative's first decision; the
+    initiative stays decided, the request is approved or rejected, and finance commits the additional
+    amount under this decision as under any other.
 
     The decision rests on the initiative's latest consensus position: a positive one grants at most its
     supported amount, and neither is dated before its meeting. It is taken under a point of the delegation
@@ -797,11 +807,16 @@ def decision_record(
         "amount": amount,
         "document": document,
     }
+    if change_request is not None:
+        content["change_request"] = change_request
     replayed = _replay(idempotency_key, action="decision_record", content=content, user=user, model=Decision)
     if replayed:
         return replayed
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if locked.status != Status.SUPPORTED:
+    amends = None
+    if change_request is not None:
+        change_request, amends = _change_to_decide(change_request, locked, funding=True)
+    elif locked.status != Status.SUPPORTED:
         raise ValidationError(
             _(
                 "Ett beslut kan bara registreras för ett initiativ som Värmlandsrådet "
@@ -812,7 +827,7 @@ def decision_record(
             code="not_supported",
         )
     # Read under the initiative's lock: a new position needs a status change, which waits for this one.
-    position = consensus_position(locked)
+    position = consensus_position(locked, change_request)
     if position is None:
         raise ValidationError(
             _(
@@ -854,6 +869,8 @@ def decision_record(
         fund=fund,
         initiative=locked,
         position=position,
+        change_request=change_request,
+        amends=amends,
         outcome=outcome,
         maker_kind=maker_kind,
         maker_name=maker_name,
@@ -872,6 +889,14 @@ def decision_record(
     decision._history_user = user
     decision._change_reason = "avslag enligt delegation" if rejected else "beslut enligt delegation"
     decision.save()
+    if change_request is not None:
+        change_request_transition(
+            change_request=change_request,
+            to=ChangeStatus.REJECTED if rejected else ChangeStatus.APPROVED,
+            user=user,
+            reason=f"{'Avslag' if rejected else 'Beslut'} {reference} ({decided_on.isoformat()})",
+        )
+        return decision
     initiative_transition(
         initiative=locked,
         to=Status.NOT_SUPPORTED if rejected else Status.DECIDED,
@@ -879,6 +904,320 @@ def decision_record(
         reason=f"{'Avslag' if rejected else 'Beslut'} {reference} ({decided_on.isoformat()})",
     )
     initiative.status = locked.status
+    return decision
+
+
+# --- change requests after the decision (ändringsbegäran) ------------------------------------------
+
+
+def first_decision(initiative: Initiative) -> Decision | None:
+    """The initiative's first granted decision: the one every change decision amends."""
+    return (
+        Decision.objects.filter(
+            initiative_id=initiative.pk, outcome=DecisionOutcome.GRANTED, change_request__isnull=True
+        )
+        .order_by("decided_on", "pk")
+        .first()
+    )
+
+
+def _change_to_decide(
+    change_request: ChangeRequest, initiative: Initiative, *, funding: bool
+) -> tuple[ChangeRequest, Decision]:
+    """The change request, locked after its initiative, if Region Värmland may decide on it now, and the
+    decision it amends. More money needs Värmlandsrådet's support first; the other changes are decided on
+    as handed in."""
+    change = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if change.initiative_id != initiative.pk:
+        raise ValidationError(_("Ändringsbegäran gäller ett annat initiativ."), code="other_initiative")
+    if change.needs_council != funding:
+        raise ValidationError(
+            _("En begäran om utökad finansiering beslutas först efter Värmlandsrådets ställningstagande.")
+            if change.needs_council
+            else _("Den här ändringen beslutar Region Värmland utan nytt ställningstagande."),
+            code="wrong_path",
+        )
+    expected = ChangeStatus.SUPPORTED if funding else ChangeStatus.SUBMITTED
+    if change.status != expected:
+        raise ValidationError(
+            _(
+                "Ändringsbegäran har status ”%(status)s”: Region Värmland beslutar när den har "
+                "status ”%(expected)s”."
+            )
+            % {"status": ChangeStatus(change.status).label, "expected": ChangeStatus(expected).label},
+            code="wrong_change_status",
+        )
+    if initiative.status != Status.DECIDED:
+        raise ValidationError(
+            _("Initiativet har status ”%(status)s”: det kan inte ändras längre.")
+            % {"status": Status(initiative.status).label},
+            code="initiative_not_running",
+        )
+    first = first_decision(initiative)
+    if first is None:
+        raise ValidationError(_("Initiativet saknar ett beviljande beslut att ändra."), code="no_decision")
+    return change, first
+
+
+def change_commitments(change: ChangeRequest) -> list[tuple[Commitment, Decimal]]:
+    """The initiative's commitments with money left to pay out, and how much each has left (one query for
+    the figures): what a move between years or a reduced scope draws on."""
+    commitments = list(
+        Commitment.objects.filter(initiative_id=change.initiative_id)
+        .select_related("capital_part", "decision")
+        .order_by("id")
+    )
+    remaining = {
+        row["commitment_id"]: -row["total"]
+        for row in VerificationLine.objects.filter(
+            commitment__in=commitments, account__kind=Account.Kind.RESERVED
+        )
+        .values("commitment_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    return [(c, remaining.get(c.pk, Decimal("0.00"))) for c in commitments if remaining.get(c.pk)]
+
+
+def _draw(rows: list[tuple[Commitment, Decimal]], amount: Decimal) -> list[tuple[Commitment, Decimal]]:
+    """Take `amount` from the rows in their order; the caller has checked that they hold enough."""
+    taken = []
+    for commitment, left in rows:
+        if amount <= 0:
+            break
+        part = min(left, amount)
+        taken.append((commitment, part))
+        amount -= part
+    return taken
+
+
+def _replan(*, change: ChangeRequest, decision: Decision, booking_date: date, user: User) -> Verification:
+    """Money moved between years: the remaining reservation planned for one year is planned for another.
+    Commitments are never edited, so the amount leaves the old commitments and a new commitment per
+    capital part takes it, under the same decision, planned for the new year — one verification on the
+    reserved accounts that nets to zero (nothing becomes available, nothing is granted anew)."""
+    years = planned_years(decision.amends)
+    if change.to_year not in years:
+        raise ValidationError(
+            {
+                "to_year": _(
+                    "Planerat utbetalningsår måste ligga mellan beslutets år %(first)s och initiativets slut "
+                    "%(last)s."
+                )
+                % {"first": years[0], "last": years[-1]}
+            },
+            code="planned_year_outside",
+        )
+    rows = [(c, left) for c, left in change_commitments(change) if c.planned_year == change.from_year]
+    _lock_parts([c.capital_part for c, _left in rows])
+    rows = [(c, left) for c, left in change_commitments(change) if c.planned_year == change.from_year]
+    planned = sum((left for _c, left in rows), Decimal("0.00"))
+    if change.amount > planned:
+        raise ValidationError(
+            {
+                "amount": _("Bara %(left)s återstår att betala ut av det som är planerat för %(year)s.")
+                % {"left": format_amount(planned), "year": change.from_year}
+            },
+            code="over_planned",
+        )
+    accounts = _accounts(decision.fund)
+    lines = []
+    by_target: dict[tuple[int, int], Decimal] = {}
+    for commitment, part_amount in _draw(rows, change.amount):
+        part = commitment.capital_part
+        extra = {"initiative_id": change.initiative_id, "commitment": commitment}
+        lines.append(
+            _line(accounts[(Account.Kind.RESERVED, part.pk)], part, Kind.COMMITMENT, part_amount, **extra)
+        )
+        key = (commitment.decision_id, part.pk)
+        by_target[key] = by_target.get(key, Decimal("0.00")) + part_amount
+    parts = {c.capital_part.pk: c.capital_part for c, _left in rows}
+    for (decision_id, part_id), part_amount in by_target.items():
+        part = parts[part_id]
+        target = Commitment(
+            fund=decision.fund,
+            decision_id=decision_id,
+            initiative_id=change.initiative_id,
+            capital_part=part,
+            amount=part_amount,
+            planned_year=change.to_year,
+        )
+        target.full_clean()
+        target.save()
+        extra = {"initiative_id": change.initiative_id, "commitment": target}
+        lines.append(
+            _line(accounts[(Account.Kind.RESERVED, part.pk)], part, Kind.COMMITMENT, -part_amount, **extra)
+        )
+    with in_swedish():
+        text = _("Omplanering %(from)s → %(to)s enligt beslut %(reference)s") % {
+            "from": change.from_year,
+            "to": change.to_year,
+            "reference": decision.reference,
+        }
+    return _post(
+        fund=decision.fund,
+        booking_date=booking_date,
+        kind=Kind.COMMITMENT,
+        text=text,
+        user=user,
+        key=None,
+        decision=decision,
+        lines=lines,
+    )
+
+
+def _reduce(*, change: ChangeRequest, decision: Decision, booking_date: date, user: User) -> Verification:
+    """A reduced scope: the reduced amount is released from the reservation back to available capital,
+    latest planned year first. What is already paid out cannot be reduced away (that is a recovery)."""
+    rows = change_commitments(change)
+    _lock_parts([c.capital_part for c, _left in rows])
+    rows = sorted(change_commitments(change), key=lambda r: (-(r[0].planned_year or 0), -r[0].pk))
+    left = sum((amount for _c, amount in rows), Decimal("0.00"))
+    if change.amount > left:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Bara %(left)s av det beviljade återstår att betala ut; "
+                    "det som redan är utbetalt kan inte minskas bort."
+                )
+                % {"left": format_amount(left)}
+            },
+            code="below_disbursed",
+        )
+    accounts = _accounts(decision.fund)
+    lines = []
+    for commitment, part_amount in _draw(rows, change.amount):
+        part = commitment.capital_part
+        extra = {"initiative_id": change.initiative_id, "commitment": commitment}
+        lines += [
+            _line(accounts[(Account.Kind.RESERVED, part.pk)], part, Kind.RELEASE, part_amount, **extra),
+            _line(accounts[(Account.Kind.AVAILABLE, part.pk)], part, Kind.RELEASE, -part_amount, **extra),
+        ]
+    with in_swedish():
+        text = _("Minskad omfattning enligt beslut %(reference)s") % {"reference": decision.reference}
+    return _post(
+        fund=decision.fund,
+        booking_date=booking_date,
+        kind=Kind.RELEASE,
+        text=text,
+        user=user,
+        key=None,
+        decision=decision,
+        commitment=lines[0].commitment if len(lines) == 2 else None,
+        lines=lines,
+    )
+
+
+@_fails_closed
+@transaction.atomic
+def change_decision_record(
+    *,
+    change_request: ChangeRequest,
+    maker_kind: str,
+    maker_name: str,
+    delegation_point: DelegationPoint | None,
+    decided_on: date,
+    reference: str,
+    approved: bool,
+    user: User,
+    booking_date: date | None = None,
+    document=None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Decision:
+    """Region Värmland's decision on a change within the frame already granted — a longer period, money
+    moved between years, a reduced scope — as a decision of its own that amends the first one, and, when
+    approved, the change applied in the same transaction: the initiative's end date moves; the reservation
+    is planned for the other year; the reduced amount is released (booked on `booking_date`, by default the
+    day of the decision). A refusal (avslag) changes nothing but the request's status.
+
+    More money goes through Värmlandsrådet first and is decided with `decision_record(change_request=…)`.
+    """
+    initiative = change_request.initiative
+    _require(permissions.can_record_decision(user, initiative))
+    booking_date = booking_date or decided_on
+    content = {
+        "change_request": change_request,
+        "maker_kind": maker_kind,
+        "maker_name": maker_name,
+        "delegation_point": delegation_point,
+        "decided_on": decided_on,
+        "reference": reference,
+        "approved": approved,
+        "booking_date": booking_date,
+        "document": document,
+    }
+    replayed = _replay(
+        idempotency_key, action="change_decision_record", content=content, user=user, model=Decision
+    )
+    if replayed:
+        return replayed
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    change, amends = _change_to_decide(change_request, locked, funding=False)
+    _agreement_in_force(decided_on)
+    if delegation_point is not None:
+        delegation_point = DelegationPoint.objects.get(pk=delegation_point.pk)
+    errors = _delegation_errors(
+        point=delegation_point, maker_kind=maker_kind, decided_on=decided_on, amount=Decimal("0.00")
+    )
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("Ett beslut kan inte dateras i framtiden (i dag är det %(today)s).") % {
+            "today": timezone.localdate().isoformat()
+        }
+    elif decided_on < amends.decided_on:
+        errors["decided_on"] = _("Ändringen kan inte beslutas före beslutet den %(date)s som den ändrar.") % {
+            "date": amends.decided_on.isoformat()
+        }
+    if approved and change.kind != ChangeKind.EXTENDED_PERIOD and booking_date < decided_on:
+        errors["booking_date"] = _("Ändringen kan inte bokföras före beslutet den %(date)s.") % {
+            "date": decided_on.isoformat()
+        }
+    checked = None
+    if document:
+        try:
+            checked = uploads.check_upload(document, allowed=uploads.DECISION_DOCUMENTS)
+        except ValidationError as error:
+            errors["document"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision(
+        fund=amends.fund,
+        initiative=locked,
+        # A change within the frame rests on the position the first decision rests on.
+        position=amends.position,
+        change_request=change,
+        amends=amends,
+        outcome=DecisionOutcome.CHANGED if approved else DecisionOutcome.REJECTED,
+        maker_kind=maker_kind,
+        maker_name=maker_name,
+        delegation_point=delegation_point,
+        decided_on=decided_on,
+        reference=reference,
+        amount=Decimal("0.00"),
+        recorded_by=user,
+        idempotency_key=idempotency_key,
+    )
+    if checked is not None:
+        decision.document_name = checked.display_name
+        decision.document_type = checked.content_type
+        decision.document.save(uploads.stored_name(checked.extension), document, save=False)
+    decision.full_clean(exclude=["recorded_by"])
+    decision._history_user = user
+    decision._change_reason = "ändring enligt delegation" if approved else "ändring avslås enligt delegation"
+    decision.save()
+    change = change_request_transition(
+        change_request=change,
+        to=ChangeStatus.APPROVED if approved else ChangeStatus.REJECTED,
+        user=user,
+        reason=f"{'Beslut' if approved else 'Avslag'} {reference} ({decided_on.isoformat()})",
+    )
+    change_request.status = change.status
+    if approved:
+        if change.kind == ChangeKind.EXTENDED_PERIOD:
+            change_request_apply_period(change_request=change, user=user)
+        elif change.kind == ChangeKind.MOVE_BETWEEN_YEARS:
+            _replan(change=change, decision=decision, booking_date=booking_date, user=user)
+        else:
+            _reduce(change=change, decision=decision, booking_date=booking_date, user=user)
     return decision
 
 

@@ -4,7 +4,7 @@ recovery claims not yet repaid (overdue ones marked)."""
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from accounting import permissions
 from accounting.models import Decision, RecoveryClaim
 from core.money import format_amount
 from core.todo import TodoEntry, TodoKind, register
-from initiatives.models import Initiative, Status
+from initiatives.models import ChangeKind, ChangeRequest, ChangeStatus, Initiative, Status
 
 
 def initiatives_awaiting_decision(user, today: datetime.date) -> QuerySet[Initiative] | None:
@@ -32,9 +32,33 @@ def decisions_awaiting_commitment(user, today: datetime.date) -> QuerySet[Decisi
     if not permissions.can_post(user):
         return None
     return (
-        Decision.objects.filter(initiative__status=Status.DECIDED, commitments__isnull=True)
+        # A decision on a change within the frame grants nothing (amount 0): nothing to commit from it.
+        Decision.objects.filter(initiative__status=Status.DECIDED, commitments__isnull=True, amount__gt=0)
         .select_related("initiative__party")
         .order_by("decided_on", "pk")
+    )
+
+
+def change_requests_awaiting_decision(user, today: datetime.date) -> QuerySet[ChangeRequest] | None:
+    """Change requests Region Värmland decides on now: a change within the frame as handed in, more money
+    once Värmlandsrådet has supported it."""
+    if not permissions.can_record_decision(user):
+        return None
+    within_frame = Q(status=ChangeStatus.SUBMITTED) & ~Q(kind=ChangeKind.ADDITIONAL_FUNDING)
+    supported = Q(status=ChangeStatus.SUPPORTED, kind=ChangeKind.ADDITIONAL_FUNDING)
+    return (
+        ChangeRequest.objects.filter(within_frame | supported)
+        .select_related("initiative__party")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def _change_entry(change: ChangeRequest, today: datetime.date) -> TodoEntry:
+    initiative = change.initiative
+    return TodoEntry(
+        f"{initiative.registration_number} {initiative.title} ({initiative.party.name}): {change}",
+        reverse("accounting:change-decision-create", args=[change.pk]),
+        _("inlämnad %(date)s") % {"date": change.submitted_at.date().isoformat()},
     )
 
 
@@ -96,6 +120,16 @@ def register_todos() -> None:
             initiatives_awaiting_decision,
             _decision_entry,
             order=80,
+        )
+    )
+    register(
+        TodoKind(
+            "accounting.change-requests-waiting",
+            gettext_lazy("Ändringsbegäranden som väntar på Region Värmlands beslut"),
+            "initiatives:change-request-list",
+            change_requests_awaiting_decision,
+            _change_entry,
+            order=85,
         )
     )
     register(

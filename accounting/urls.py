@@ -33,6 +33,7 @@ urlpatterns = [
     path("fond/<slug:slug>/ar/<int:year>/sie4e/", views.year_sie, {"variant": "4e"}, name="year-sie4e"),
     path("beslut/", views.decision_list, name="decision-list"),
     path("beslut/nytt/<int:initiative_pk>/", views.decision_create, name="decision-create"),
+    path("beslut/andring/<int:change_pk>/", views.change_decision_create, name="change-decision-create"),
     path("beslut/<int:pk>/", views.decision_detail, name="decision-detail"),
     path("beslut/<int:pk>/dokument/", views.decision_document, name="decision-document"),
     path("beslut/<int:pk>/bevilja/", views.commitment_create, name="commitment-create"),

@@ -27,7 +27,8 @@ from accounting.models import (
 from core import uploads
 from core.forms import apply_service_error
 from core.pdf import pdf_response
-from initiatives.models import Initiative, Status
+from initiatives.changes import change_request_summary
+from initiatives.models import ChangeKind, ChangeRequest, Initiative, Status
 
 PAGE_SIZE = 50
 
@@ -486,11 +487,84 @@ def decision_create(request, initiative_pk):
     )
 
 
+def change_decision_create(request, change_pk):
+    """Region Värmland's decision on a change request: more money as a decision like the first (resting on
+    Värmlandsrådet's position on the request), any other change as a decision that applies it at once."""
+    _require(permissions.can_record_decision(request.user))
+    change = get_object_or_404(ChangeRequest.objects.select_related("initiative__party"), pk=change_pk)
+    initiative = change.initiative
+    context = {
+        "title": _("Registrera beslut om %(change)s för %(initiative)s")
+        % {"change": change, "initiative": initiative},
+        "lead": change_request_summary(change),
+        "back": change.get_absolute_url(),
+        "multipart": True,
+        "first_decision": services.first_decision(initiative),
+        "change": change,
+    }
+    if change.needs_council:
+        form = forms.DecisionForm(
+            request.POST or None, request.FILES or None, initial={"amount": change.amount}
+        )
+
+        def service(data):
+            return services.decision_record(
+                fund=data["fund"],
+                initiative=initiative,
+                change_request=change,
+                maker_kind=data["maker_kind"],
+                maker_name=data["maker_name"],
+                delegation_point=data["delegation_point"],
+                decided_on=data["decided_on"],
+                reference=data["reference"],
+                outcome=data["outcome"],
+                amount=data["amount"],
+                document=data.get("document"),
+                user=request.user,
+                idempotency_key=data["idempotency_key"],
+            )
+
+        context |= {"position": services.consensus_position(initiative, change), "show_position": True}
+    else:
+        form = forms.ChangeDecisionForm(
+            request.POST or None, request.FILES or None, books=change.kind != ChangeKind.EXTENDED_PERIOD
+        )
+
+        def service(data):
+            return services.change_decision_record(
+                change_request=change,
+                maker_kind=data["maker_kind"],
+                maker_name=data["maker_name"],
+                delegation_point=data["delegation_point"],
+                decided_on=data["decided_on"],
+                reference=data["reference"],
+                approved=data["approved"],
+                booking_date=data.get("booking_date"),
+                document=data.get("document"),
+                user=request.user,
+                idempotency_key=data["idempotency_key"],
+            )
+
+    return _posting(
+        request,
+        form=form,
+        template_context=context,
+        service=service,
+        success=lambda d: _("Beslutet %(ref)s om ändringsbegäran är registrerat.") % {"ref": d.reference},
+    )
+
+
 def decision_detail(request, pk):
     _readers_only(request)
     decision = get_object_or_404(
         Decision.objects.select_related(
-            "initiative__party", "fund", "recorded_by", "position__meeting__body", "delegation_point"
+            "initiative__party",
+            "fund",
+            "recorded_by",
+            "position__meeting__body",
+            "delegation_point",
+            "amends",
+            "change_request",
         ),
         pk=pk,
     )

@@ -1,6 +1,8 @@
 """The basis for a decision on the item page (issue 12, item 3): what the meeting decides on, read in a
 fixed number of queries.
 
+- A change request for more money (ändringsbegäran: utökad finansiering): what is asked for and why, above
+  the initiative's own basis; the amount field starts with the amount asked for.
 - The initiative: its summary, the requested amount, the budget and co-financing (totals, leverage).
 - VRAG's preparation: the assessment and the proposed position with its amount.
 - At Värmlandsrådet: VRAU's proposal (a proposal whose recording was annulled does not count).
@@ -20,7 +22,7 @@ from council.consensus import Quorum, Rules, quorum_forecast
 from council.membership import parties_counted
 from council.models import AgendaItem, Meeting, Proposal, RulesOfProcedure
 from council.services import rules_in_force
-from initiatives.models import Attachment, Initiative, Preparation
+from initiatives.models import Attachment, ChangeRequest, Initiative, Preparation
 from initiatives.selectors import Finances, initiative_finances
 
 
@@ -44,6 +46,7 @@ class ProposalSummary:
 @dataclass(frozen=True)
 class ItemBasis:
     initiative: Initiative | None
+    change_request: ChangeRequest | None
     finances: Finances | None
     preparation: Preparation | None
     proposal: ProposalSummary | None  # VRAU's, for Värmlandsrådet
@@ -56,6 +59,8 @@ class ItemBasis:
         proposed amount at VRAU."""
         if self.proposal is not None:
             return self.proposal.proposed_amount
+        if self.change_request is not None:
+            return self.change_request.amount
         if self.preparation is not None:
             return self.preparation.proposed_amount
         return None
@@ -84,7 +89,7 @@ def items_with_basis() -> QuerySet[AgendaItem]:
     `item_basis` needs, in one query."""
     latest = Proposal.objects.current().filter(initiative_id=OuterRef("initiative_id"))
     return AgendaItem.objects.select_related(
-        "meeting__body", "initiative", "initiative__party", "initiative__preparation"
+        "meeting__body", "initiative", "initiative__party", "initiative__preparation", "change_request"
     ).annotate(
         vrau_proposal_id=Subquery(latest.values("pk")[:1]),
         vrau_proposal_amount=Subquery(latest.values("proposed_amount")[:1]),
@@ -98,7 +103,7 @@ def item_basis(*, item: AgendaItem, meeting: Meeting) -> ItemBasis:
     documents = list(item.documents.order_by("uploaded_at", "pk"))
     initiative = item.initiative
     if initiative is None:
-        return ItemBasis(None, None, None, None, [], documents)
+        return ItemBasis(None, None, None, None, None, [], documents)
     prefetch_related_objects(
         [initiative],
         "budget_years",
@@ -121,6 +126,7 @@ def item_basis(*, item: AgendaItem, meeting: Meeting) -> ItemBasis:
         )
     return ItemBasis(
         initiative=initiative,
+        change_request=item.change_request,
         finances=initiative_finances(initiative),
         preparation=preparation,
         proposal=proposal,

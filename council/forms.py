@@ -63,6 +63,20 @@ class InitiativeItemForm(forms.Form):
         )
 
 
+class ChangeRequestItemForm(forms.Form):
+    change_request = ObjectChoiceField(label=_("Ändringsbegäran"))
+    presenter = forms.CharField(label=_("Föredragande"), max_length=150, required=False)
+
+    def __init__(self, *args, change_requests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_request"].set_objects(
+            change_requests,
+            lambda c: (
+                f"{c.initiative.registration_number} {c.initiative.title} – {c} ({c.initiative.party.name})"
+            ),
+        )
+
+
 class OtherItemForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     information = forms.BooleanField(

@@ -22,8 +22,16 @@ from django.utils.translation import gettext as _
 
 from council import protocol
 from council.models import AgendaItem, Meeting, MeetingStatus, MinutesAdjuster, Outcome, Stance
-from council.services import _expected_initiative_status, _lock, _require_manager, _save, _under_way
-from initiatives.models import Initiative, Status
+from council.services import (
+    _expected_change_status,
+    _expected_initiative_status,
+    _lock,
+    _require_manager,
+    _save,
+    _under_way,
+)
+from initiatives.changes import change_request_transition
+from initiatives.models import ChangeRequest, ChangeStatus, Initiative, Status
 from initiatives.services import initiative_transition
 from people.models import User
 
@@ -134,6 +142,31 @@ def _restore_initiative(*, item: AgendaItem, meeting: Meeting, user: User) -> No
         raise gone_on from error
 
 
+def _restore_change_request(*, item: AgendaItem, meeting: Meeting, user: User) -> None:
+    """A change request back where the meeting found it, unless Region Värmland has decided on it since."""
+    change_request = ChangeRequest.objects.select_for_update().get(pk=item.change_request_id)
+    expected = _expected_change_status(meeting.body)
+    if change_request.status == expected:
+        return
+    try:
+        change_request_transition(
+            change_request=change_request,
+            to=expected,
+            user=user,
+            reason=f"registreringen i {meeting} annullerad",
+            annulment=True,
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            _(
+                "Ändringsbegäran har gått vidare sedan registreringen (status ”%(status)s”): "
+                "den kan inte annulleras. Rätta i en ny paragraf vid ett senare sammanträde."
+            )
+            % {"status": ChangeStatus(change_request.status).label},
+            code="change_request_gone_on",
+        ) from error
+
+
 @transaction.atomic
 def item_annul(*, item: AgendaItem, reason: str, user: User) -> AgendaItem:
     """Annul a recorded item and put a new, unrecorded item in its place; returns the new item."""
@@ -162,7 +195,9 @@ def item_annul(*, item: AgendaItem, reason: str, user: User) -> AgendaItem:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Ange varför registreringen annulleras.")}, code="required")
-    if item.initiative_id:
+    if item.change_request_id:
+        _restore_change_request(item=item, meeting=meeting, user=user)
+    elif item.initiative_id:
         _restore_initiative(item=item, meeting=meeting, user=user)
     item.annulled_at = timezone.now()
     item.annulled_by = user
@@ -173,6 +208,7 @@ def item_annul(*, item: AgendaItem, reason: str, user: User) -> AgendaItem:
         order=item.order,
         kind=item.kind,
         initiative_id=item.initiative_id,
+        change_request_id=item.change_request_id,
         title=item.title,
         description=item.description,
         presenter=item.presenter,

@@ -24,7 +24,8 @@
 - Recusal: a person (not a party) who declared jäv in an item and did not take part; in the minutes.
 - An information item (anmälningsärende) is noted, "läggs till handlingarna", without stances.
 - Position: Värmlandsrådet's position on an initiative (consensus or not), the supported amount, the
-  rules version and when it was taken. Append-only (a trigger refuses UPDATE/DELETE). Region Värmland's
+  rules version and when it was taken; or on a change request asking for more money (`change_request`,
+  which its agenda item names too). Append-only (a trigger refuses UPDATE/DELETE). Region Värmland's
   formal decision (the ledger) refers to `Position.objects.consensus()`.
 - Paragraph: the minutes' paragraphs, numbered through the year per body (§ 1, § 2 …), gapless via a
   locked counter row (ParagraphCounter). A correction is a new paragraph at a later meeting that
@@ -246,6 +247,16 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         verbose_name=_("initiativ"),
     )
+    # A change request asking for more money (ändringsbegäran: utökad finansiering) goes the initiative's
+    # way through VRAU and Värmlandsrådet: the item is the initiative's, and names the change request.
+    change_request = models.ForeignKey(
+        "initiatives.ChangeRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("ändringsbegäran"),
+    )
     title = models.CharField(_("rubrik"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True, max_length=4000)
     presenter = models.CharField(_("föredragande"), max_length=150, blank=True)
@@ -316,6 +327,10 @@ class AgendaItem(models.Model):
                 condition=Q(kind="initiative", initiative__isnull=False)
                 | Q(kind__in=["other", "information"], initiative__isnull=True),
                 name="council_item_kind_matches_initiative",
+            ),
+            models.CheckConstraint(
+                condition=Q(change_request__isnull=True) | Q(kind="initiative"),
+                name="council_item_change_request_is_initiative_item",
             ),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome__in=Outcome.values), name="council_item_outcome_known"
@@ -496,6 +511,16 @@ class Position(models.Model):
     )
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="positions")
     item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="position")
+    # A position on a change request (more money) rather than on the initiative itself: Region Värmland's
+    # decision on the initiative never rests on it, the decision on the change request does.
+    change_request = models.ForeignKey(
+        "initiatives.ChangeRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="council_positions",
+        verbose_name=_("ändringsbegäran"),
+    )
     outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
     supported_amount = MoneyField(_("tillstyrkt belopp"), null=True, blank=True)
     resolution = models.CharField(

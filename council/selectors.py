@@ -31,7 +31,7 @@ from council.models import (
     StanceKind,
 )
 from initiatives.conflicts import conflicts_by_initiative
-from initiatives.models import Initiative, Status
+from initiatives.models import ChangeKind, ChangeRequest, ChangeStatus, Initiative, Status
 from initiatives.selectors import LIST_DEFERRED
 from people.models import Party, User, agreement_order
 
@@ -247,6 +247,18 @@ def initiatives_for_agenda(*, meeting: Meeting):
         .exclude(Exists(on_open_agenda))
         .select_related("party")
         .order_by("registration_year", "registration_serial")
+    )
+
+
+def change_requests_for_agenda(*, meeting: Meeting):
+    """Requests for more money this meeting may take up: handed in for VRAU, proposed for Värmlandsrådet."""
+    status = ChangeStatus.SUBMITTED if meeting.body.makes_proposals else ChangeStatus.PROPOSED
+    on_open_agenda = AgendaItem.objects.filter(change_request=OuterRef("pk"), outcome="")
+    return (
+        ChangeRequest.objects.filter(kind=ChangeKind.ADDITIONAL_FUNDING, status=status)
+        .exclude(Exists(on_open_agenda))
+        .select_related("initiative__party")
+        .order_by("submitted_at", "pk")
     )
 
 

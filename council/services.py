@@ -46,7 +46,8 @@ from council.models import (
     StanceKind,
 )
 from council.notices import notice_queue
-from initiatives.models import Initiative, Status
+from initiatives.changes import change_request_summary, change_request_transition
+from initiatives.models import ChangeRequest, ChangeStatus, Initiative, Status
 from initiatives.services import initiative_transition, notifications_held
 from people.models import Party, User
 
@@ -168,6 +169,44 @@ def _expected_initiative_status(body: Body) -> str:
     return Status.PREPARED if body.makes_proposals else Status.PROPOSED
 
 
+def _expected_change_status(body: Body) -> str:
+    """A change request for more money goes to VRAU as handed in, to Värmlandsrådet as VRAU proposed it."""
+    return ChangeStatus.SUBMITTED if body.makes_proposals else ChangeStatus.PROPOSED
+
+
+def _change_request_for_agenda(change_request: ChangeRequest, body: Body) -> ChangeRequest:
+    change_request = (
+        ChangeRequest.objects.select_for_update().select_related("initiative").get(pk=change_request.pk)
+    )
+    if not change_request.needs_council:
+        raise ValidationError(
+            {
+                "change_request": _(
+                    "Bara en begäran om utökad finansiering tas upp i VRAU och Värmlandsrådet; "
+                    "andra ändringar beslutar Region Värmland direkt."
+                )
+            },
+            code="not_for_council",
+        )
+    expected = _expected_change_status(body)
+    if change_request.status != expected:
+        raise ValidationError(
+            {
+                "change_request": _(
+                    "Ändringsbegäran måste ha status ”%(status)s” för att tas upp i %(body)s."
+                )
+                % {"status": ChangeStatus(expected).label, "body": body.short_name}
+            },
+            code="wrong_change_status",
+        )
+    if AgendaItem.objects.filter(change_request=change_request, outcome="").exists():
+        raise ValidationError(
+            {"change_request": _("Ändringsbegäran står redan på en föredragningslista som inte är avgjord.")},
+            code="already_on_agenda",
+        )
+    return change_request
+
+
 @transaction.atomic
 def item_add(
     *,
@@ -180,10 +219,18 @@ def item_add(
     corrects: Paragraph | None = None,
     deferred_from: AgendaItem | None = None,
     information: bool = False,
+    change_request: ChangeRequest | None = None,
 ) -> AgendaItem:
+    """An item on the agenda: an initiative in the status the body takes it up in, a change request for
+    more money (the initiative's item, naming the request), or another matter."""
     _require_manager(user)
     meeting = _lock(meeting, *OPEN_FOR_AGENDA)
-    if initiative is not None:
+    if change_request is not None:
+        change_request = _change_request_for_agenda(change_request, meeting.body)
+        initiative = change_request.initiative
+        title = title or change_request.agenda_title
+        description = description or change_request_summary(change_request)
+    elif initiative is not None:
         initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
         expected = _expected_initiative_status(meeting.body)
         if initiative.status != expected:
@@ -217,6 +264,7 @@ def item_add(
         if initiative
         else (AgendaItem.Kind.INFORMATION if information else AgendaItem.Kind.OTHER),
         initiative=initiative,
+        change_request=change_request,
         title=title,
         description=description,
         presenter=presenter,
@@ -464,6 +512,7 @@ def item_decide(
         )
         position = Position(
             initiative=item.initiative,
+            change_request_id=item.change_request_id,
             meeting=meeting,
             item=item,
             outcome=result.outcome,
@@ -475,7 +524,9 @@ def item_decide(
             recorded_by=user,
         )
         _save(position, user=user, reason=f"ställningstagande: {result.outcome}")
-        if result.outcome == Outcome.CONSENSUS:
+        if item.change_request_id:
+            _change_request_position(item=item, outcome=result.outcome, resolution=resolution, user=user)
+        elif result.outcome == Outcome.CONSENSUS:
             initiative_transition(
                 initiative=item.initiative,
                 to=Status.SUPPORTED,
@@ -495,6 +546,23 @@ def item_decide(
                 reason=f"Ingen konsensus: {position.reason}"[:100],
             )
     return item
+
+
+def _change_request_position(*, item: AgendaItem, outcome: str, resolution: str, user: User) -> None:
+    """Värmlandsrådet's position on a change request moves the request, never the (decided) initiative:
+    consensus → supported (Region Värmland decides next); a block → back to the secretariat or closed."""
+    if outcome == Outcome.CONSENSUS:
+        to = ChangeStatus.SUPPORTED
+    elif resolution == BlockResolution.BACK_TO_PREPARATION:
+        to = ChangeStatus.SUBMITTED
+    else:
+        to = ChangeStatus.NOT_SUPPORTED
+    change_request_transition(
+        change_request=item.change_request,
+        to=to,
+        user=user,
+        reason=f"Värmlandsrådet {timezone.localdate(item.meeting.starts_at).isoformat()}: {outcome}",
+    )
 
 
 @transaction.atomic
@@ -532,6 +600,16 @@ def proposal_record(
         )
     if not text.strip():
         raise ValidationError({"text": _("Skriv förslaget.")}, code="required")
+    if item.change_request_id and rejects:
+        raise ValidationError(
+            {
+                "recommendation": _(
+                    "En begäran om utökad finansiering som VRAU inte står bakom avslås av Region Värmland; "
+                    "VRAU föreslår här bara ett belopp att stå bakom."
+                )
+            },
+            code="change_rejection",
+        )
     proposal = Proposal(
         item=item,
         initiative=item.initiative,
@@ -545,6 +623,10 @@ def proposal_record(
     with in_swedish():
         if rejects:
             item.outcome_detail = _("VRAU föreslår att Värmlandsrådet inte står bakom initiativet (avslag).")
+        elif item.change_request_id:
+            item.outcome_detail = _(
+                "VRAU föreslår att Värmlandsrådet står bakom den utökade finansieringen med %(amount)s."
+            ) % {"amount": format_amount(proposed_amount)}
         else:
             item.outcome_detail = _(
                 "VRAU föreslår att Värmlandsrådet står bakom initiativet med %(amount)s."
@@ -553,6 +635,11 @@ def proposal_record(
     item.rules = rules_in_force(body=meeting.body, on=timezone.localdate(meeting.starts_at))
     item.decided_at = timezone.now()
     _save(item, user=user, reason="förslag till Värmlandsrådet")
+    if item.change_request_id:
+        change_request_transition(
+            change_request=item.change_request, to=ChangeStatus.PROPOSED, user=user, reason="VRAU:s förslag"
+        )
+        return proposal
     initiative_transition(
         initiative=item.initiative,
         to=Status.PROPOSED,
@@ -624,7 +711,8 @@ def item_defer(
         item_add(
             meeting=to_meeting,
             user=user,
-            initiative=item.initiative,
+            initiative=None if item.change_request_id else item.initiative,
+            change_request=item.change_request,
             title=item.title,
             description=item.description,
             presenter=item.presenter,

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from core.todo import TodoEntry, TodoKind, register
 from council.models import Meeting, MeetingStatus
+from council.permissions import is_secretariat
+from initiatives.models import ChangeKind, ChangeRequest, ChangeStatus
 from people.roles import Role
 
 
@@ -38,6 +40,26 @@ def meetings_coming(user, today: datetime.date) -> QuerySet[Meeting] | None:
         )
         .select_related("body")
         .order_by("starts_at", "pk")
+    )
+
+
+def change_requests_for_vrau(user, today: datetime.date) -> QuerySet[ChangeRequest] | None:
+    """Requests for more money handed in: the secretariat puts them on VRAU's agenda, like an initiative."""
+    if not is_secretariat(user):
+        return None
+    return (
+        ChangeRequest.objects.filter(kind=ChangeKind.ADDITIONAL_FUNDING, status=ChangeStatus.SUBMITTED)
+        .select_related("initiative__party")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def _change_entry(change: ChangeRequest, today: datetime.date) -> TodoEntry:
+    initiative = change.initiative
+    return TodoEntry(
+        f"{initiative.registration_number} {initiative.title} ({initiative.party.name})",
+        change.get_absolute_url(),
+        _("Ändringsbegäran: utökad finansiering – ta upp i VRAU."),
     )
 
 
@@ -73,5 +95,15 @@ def register_todos() -> None:
             meetings_coming,
             _coming_entry,
             order=70,
+        )
+    )
+    register(
+        TodoKind(
+            "council.change-requests",
+            gettext_lazy("Ändringsbegäranden att ta upp i VRAU"),
+            "council:meeting-list",
+            change_requests_for_vrau,
+            _change_entry,
+            order=65,
         )
     )

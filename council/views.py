@@ -17,6 +17,7 @@ from council.forms import (
     AdoptionForm,
     AgreementEndForm,
     AttendanceFormSet,
+    ChangeRequestItemForm,
     DecideForm,
     DeferForm,
     DocumentForm,
@@ -125,6 +126,10 @@ def meeting_manage(request, pk):
     initiative_form = InitiativeItemForm(
         request.POST if action == "initiative" else None, initiatives=initiatives
     )
+    change_requests = list(selectors.change_requests_for_agenda(meeting=meeting))
+    change_form = ChangeRequestItemForm(
+        request.POST if action == "change_request" else None, prefix="change", change_requests=change_requests
+    )
     other_form = OtherItemForm(
         request.POST if action == "other" else None,
         prefix="other",
@@ -152,6 +157,10 @@ def meeting_manage(request, pk):
             if action == "initiative" and initiative_form.is_valid():
                 services.item_add(meeting=meeting, user=request.user, **initiative_form.cleaned_data)
                 messages.success(request, _("Initiativet är tillagt på föredragningslistan."))
+                return redirect("council:meeting-manage", meeting.pk)
+            if action == "change_request" and change_form.is_valid():
+                services.item_add(meeting=meeting, user=request.user, **change_form.cleaned_data)
+                messages.success(request, _("Ändringsbegäran är tillagd på föredragningslistan."))
                 return redirect("council:meeting-manage", meeting.pk)
             if action == "other" and other_form.is_valid():
                 services.item_add(meeting=meeting, user=request.user, **other_form.cleaned_data)
@@ -193,6 +202,7 @@ def meeting_manage(request, pk):
         except ValidationError as error:
             target = {
                 "initiative": initiative_form,
+                "change_request": change_form,
                 "other": other_form,
                 "document": document_form,
             }.get(action)
@@ -212,6 +222,8 @@ def meeting_manage(request, pk):
             "items": items,
             "initiatives": initiatives,
             "initiative_form": initiative_form,
+            "change_requests": change_requests,
+            "change_form": change_form,
             "other_form": other_form,
             "document_form": document_form,
             "attendance_formset": attendance_formset,

@@ -53,8 +53,30 @@ class InitiativesConfig(AppConfig):
         panels.register(
             "start", panels.Panel("initiatives/start_panel.html", selectors.start_panel, order=10)
         )
+        # Change requests after the decision (ändringsbegäran): on the initiative's page, after the
+        # ledger's panel, and in its history.
+        panels.register(
+            "initiative-detail",
+            panels.Panel("initiatives/changerequest_panel.html", selectors.change_request_panel, order=350),
+        )
+        from core.history import register_history_sources
+
+        register_history_sources("initiative", selectors.change_request_history_sources)
+        register(
+            NavEntry(
+                "initiatives:change-request-list",
+                _("Ändringsbegäranden"),
+                _(
+                    "Ändringar som parterna begärt efter beslutet: förlängd period, flytt mellan år, "
+                    "minskad omfattning och utökad finansiering."
+                ),
+                permissions.can_view_change_queue,
+                order=130,
+            )
+        )
         from core import notifications
         from initiatives.todo import register_todos
+        from people.roles import Role
 
         register_todos()
         # The mails of initiatives (services.py passes these keys to core.mail.mail_queue).
@@ -75,6 +97,14 @@ class InitiativesConfig(AppConfig):
                 party_or_secretariat,
                 True,
                 20,
+            ),
+            (
+                "change-request",
+                _("En ändringsbegäran lämnas in eller avgörs"),
+                _("Ekonomi och sekretariatet får inlämnade ändringsbegäranden, parten besked om utfallet."),
+                lambda user: party_or_secretariat(user) or user.has_role(Role.FINANCE),
+                True,
+                35,
             ),
         ):
             notifications.register(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core import uploads
 from core.forms import ISO_DATE, DateInput
 from core.money import AmountField
-from initiatives.models import ActionArea, CoFinancing, Initiative, Preparation, Status
+from initiatives.models import ActionArea, ChangeKind, CoFinancing, Initiative, Preparation, Status
 from initiatives.selectors import InitiativeFilter
 from people.models import Party
 
@@ -258,3 +258,44 @@ class FilterForm(forms.Form):
             area=data["area"],
             queue=queue,
         )
+
+
+class ChangeRequestForm(forms.Form):
+    """What the party asks to change after the decision; only the fields of the chosen kind are used."""
+
+    kind = forms.ChoiceField(label=_("Vad ska ändras?"), choices=ChangeKind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Skäl till ändringen"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Beskriv vad som har hänt och varför ändringen behövs."),
+    )
+    new_end_date = forms.DateField(
+        label=_("Nytt slutdatum"),
+        required=False,
+        input_formats=ISO_DATE,
+        widget=DateInput(),
+        help_text=_("Vid förlängd period."),
+    )
+    from_year = forms.IntegerField(
+        label=_("Flytta från år"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Vid flytt mellan år."),
+    )
+    to_year = forms.IntegerField(
+        label=_("Flytta till år"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Vid flytt mellan år."),
+    )
+    amount = AmountField(
+        label=_("Belopp (kr)"),
+        required=False,
+        help_text=_(
+            "Vid flytt mellan år: beloppet som flyttas. Vid minskad omfattning: hur mycket det beviljade "
+            "minskas. Vid utökad finansiering: det ytterligare belopp som söks."
+        ),
+    )

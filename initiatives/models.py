@@ -22,6 +22,11 @@
 - Preparation: the secretariat's eligibility checklist, assessment and proposed position (support
   with a proposed amount, or not) — what the council app reads when it puts the initiative on an agenda.
 - Message: the thread between the party and the secretariat (complement requests land there too).
+- ChangeRequest (ändringsbegäran): a change the party asks for after Region Värmland's decision — a longer
+  period, money moved between years, a smaller scope, more money — with only its kind's values filled
+  (CHECK), numbered per initiative (unique), its status moved only by initiatives/changes.py along
+  CHANGE_TRANSITIONS. Its decision trail lives in the later apps and points here: council agenda items and
+  positions (more money), the ledger's decisions (each change).
 """
 
 import re
@@ -531,6 +536,163 @@ class Preparation(models.Model):
                 self.check_complete,
             )
         )
+
+
+class ChangeKind(models.TextChoices):
+    EXTENDED_PERIOD = "extended_period", _("Förlängd period")
+    MOVE_BETWEEN_YEARS = "move_between_years", _("Pengar flyttas mellan år")
+    REDUCED_SCOPE = "reduced_scope", _("Minskad omfattning")
+    ADDITIONAL_FUNDING = "additional_funding", _("Utökad finansiering")
+
+
+class ChangeStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Inlämnad")
+    PROPOSED = "proposed", _("Föreslagen till Värmlandsrådet")
+    SUPPORTED = "supported", _("Tillstyrkt av Värmlandsrådet")
+    NOT_SUPPORTED = "not_supported", _("Ej tillstyrkt")
+    APPROVED = "approved", _("Beviljad av Region Värmland")
+    REJECTED = "rejected", _("Avslagen")
+    WITHDRAWN = "withdrawn", _("Återkallad")
+
+
+# The path of a change request (ändringsbegäran). A change within the frame Värmlandsrådet supported
+# (period, years, less money) is decided by Region Värmland alone; more money needs a new consensus
+# position first, like the initiative itself: VRAU proposes, Värmlandsrådet takes its position.
+CHANGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    ChangeStatus.SUBMITTED: frozenset(
+        {ChangeStatus.APPROVED, ChangeStatus.REJECTED, ChangeStatus.PROPOSED, ChangeStatus.WITHDRAWN}
+    ),
+    ChangeStatus.PROPOSED: frozenset(
+        {ChangeStatus.SUPPORTED, ChangeStatus.NOT_SUPPORTED, ChangeStatus.SUBMITTED, ChangeStatus.WITHDRAWN}
+    ),
+    ChangeStatus.SUPPORTED: frozenset({ChangeStatus.APPROVED, ChangeStatus.REJECTED}),
+    ChangeStatus.NOT_SUPPORTED: frozenset(),
+    ChangeStatus.APPROVED: frozenset(),
+    ChangeStatus.REJECTED: frozenset(),
+    ChangeStatus.WITHDRAWN: frozenset(),
+}
+
+# A meeting's recording annulled (council app): the change request back where the meeting found it.
+CHANGE_ANNULMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ChangeStatus.PROPOSED: frozenset({ChangeStatus.SUBMITTED}),
+    ChangeStatus.SUPPORTED: frozenset({ChangeStatus.PROPOSED}),
+    ChangeStatus.NOT_SUPPORTED: frozenset({ChangeStatus.PROPOSED}),
+    ChangeStatus.SUBMITTED: frozenset({ChangeStatus.PROPOSED}),
+}
+
+CHANGE_CLOSED_STATUSES = frozenset(
+    {ChangeStatus.NOT_SUPPORTED, ChangeStatus.APPROVED, ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN}
+)
+
+
+class ChangeRequest(models.Model):
+    """A change asked for after Region Värmland's decision (ändringsbegäran), with its own decision trail:
+    the ledger's Decision rows point to it (`decisions`), and for more money the council's agenda items and
+    positions too (`agenda_items`, `council_positions`). Only the fields of its kind are filled (CHECK)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("initiativ")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"), editable=False)
+    kind = models.CharField(_("typ av ändring"), max_length=30, choices=ChangeKind.choices)
+    reason = models.TextField(_("skäl till ändringen"), max_length=5000)
+    new_end_date = models.DateField(_("nytt slutdatum"), null=True, blank=True)
+    from_year = models.PositiveSmallIntegerField(_("flyttas från år"), null=True, blank=True)
+    to_year = models.PositiveSmallIntegerField(_("flyttas till år"), null=True, blank=True)
+    amount = MoneyField(_("belopp"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inlämnad av")
+    )
+    submitted_at = models.DateTimeField(_("inlämnad"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ändringsbegäran")
+        verbose_name_plural = _("ändringsbegäranden")
+        ordering = ["initiative", "number"]
+        indexes = [
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=["submitted", "supported"]),
+                name="change_request_queue",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "number"], name="change_request_number_unique"),
+            models.CheckConstraint(condition=Q(status__in=ChangeStatus.values), name="change_status_known"),
+            models.CheckConstraint(
+                condition=Q(
+                    kind="extended_period",
+                    new_end_date__isnull=False,
+                    amount__isnull=True,
+                    from_year__isnull=True,
+                    to_year__isnull=True,
+                )
+                | Q(
+                    kind="move_between_years",
+                    new_end_date__isnull=True,
+                    amount__gt=0,
+                    from_year__isnull=False,
+                    to_year__isnull=False,
+                )
+                & ~Q(from_year=models.F("to_year"))
+                | Q(
+                    kind__in=["reduced_scope", "additional_funding"],
+                    new_end_date__isnull=True,
+                    amount__gt=0,
+                    from_year__isnull=True,
+                    to_year__isnull=True,
+                ),
+                name="change_fields_match_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Ändringsbegäran %(number)s: %(kind)s") % {"number": self.number, "kind": self.kind_label}
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("initiatives:change-request-detail", args=[self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        return ChangeKind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return ChangeStatus(self.status).label
+
+    @property
+    def status_tag(self) -> str:
+        if self.status == ChangeStatus.APPROVED or self.status == ChangeStatus.SUPPORTED:
+            return "tag--ok"
+        if self.status in (ChangeStatus.REJECTED, ChangeStatus.NOT_SUPPORTED, ChangeStatus.WITHDRAWN):
+            return "tag--error"
+        return "tag--info"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CHANGE_CLOSED_STATUSES
+
+    @property
+    def needs_council(self) -> bool:
+        """More money needs a new consensus position of Värmlandsrådet before Region Värmland decides."""
+        return self.kind == ChangeKind.ADDITIONAL_FUNDING
+
+    @property
+    def agenda_title(self) -> str:
+        """How the change request stands on a council agenda."""
+        title = _("Ändringsbegäran: %(kind)s – %(initiative)s") % {
+            "kind": self.kind_label.lower(),
+            "initiative": self.initiative,
+        }
+        return title[:200]  # an agenda item's title
 
 
 class Message(models.Model):

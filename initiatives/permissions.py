@@ -90,3 +90,46 @@ def preparation_is_published(preparation) -> bool:
 
 def can_read_preparation(user, initiative: Initiative, preparation) -> bool:
     return preparation_is_published(preparation) or can_read_thread(user, initiative)
+
+
+# --- Change requests after the decision (ändringsbegäran) ---------------------------------------------
+
+
+def can_request_change(user, initiative: Initiative) -> bool:
+    """The party's initiators ask for a change once Region Värmland has decided and while it runs."""
+    return _of_party(user, initiative) and initiative.status == Status.DECIDED
+
+
+def can_withdraw_change_request(user, change_request) -> bool:
+    from initiatives.models import CHANGE_TRANSITIONS, ChangeStatus
+
+    return (
+        _of_party(user, change_request.initiative)
+        and ChangeStatus.WITHDRAWN in CHANGE_TRANSITIONS[change_request.status]
+    )
+
+
+def can_read_change_request(user, change_request) -> bool:
+    """A change request is part of the decided initiative's public record, like the initiative itself."""
+    return can_view_initiatives(user)
+
+
+def can_view_change_queue(user) -> bool:
+    """The list of change requests: the secretariat puts more money on the council's agenda, Region
+    Värmland's finance decides; the auditor and administrators read it too."""
+    return _active(user) and reads_everything(user)
+
+
+def change_request_awaits_decision(change_request) -> bool:
+    """Region Värmland decides now: a change within the frame as handed in, more money once Värmlandsrådet
+    has supported it."""
+    from initiatives.models import ChangeStatus
+
+    if change_request.needs_council:
+        return change_request.status == ChangeStatus.SUPPORTED
+    return change_request.status == ChangeStatus.SUBMITTED
+
+
+def can_decide_change_request(user, change_request) -> bool:
+    """Region Värmland's finance records the region's decision (the ledger's rule: accounting.permissions)."""
+    return _active(user) and user.has_role(Role.FINANCE) and change_request_awaits_decision(change_request)

@@ -201,6 +201,8 @@ def initiative_detail(*, user, pk: int) -> Initiative:
                 .order_by("pk")
                 .values(line=JSONObject(area="action_area__name", motivation="motivation"))
             ),
+            # Its change requests with the region's decisions on them, for their panel: the same query.
+            change_request_list=change_request_rows(OuterRef("pk")),
             **extra,
         )
         .prefetch_related(
@@ -634,3 +636,212 @@ def initiative_timeline(*, initiative: Initiative, user, preparation=None, threa
             (m for m in reversed(list(thread)) if m.kind == Message.Kind.COMPLEMENT_REQUEST), None
         )
     return InitiativeTimeline(steps, next_step, waiting_for, complement)
+
+
+# --- Change requests after the decision (ändringsbegäran) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrailStep:
+    """One step of a change request's decision trail, oldest first."""
+
+    day: object  # a date
+    what: str
+    detail: str = ""
+    url: str = ""
+    url_name: str = ""  # a link the template builds: "decision" or "meeting"
+    pk: int | None = None
+
+
+def change_request_trail(*, change, user) -> list[TrailStep]:
+    """Handed in, VRAU's and Värmlandsrådet's handling (for more money), Region Värmland's decision:
+    read through the later apps' reverse relations (three queries), so `initiatives` imports none of them."""
+    from django.utils import timezone
+
+    from core.money import format_amount
+    from people.permissions import reads_everything
+
+    steps = [
+        TrailStep(
+            timezone.localdate(change.submitted_at),
+            str(_("Inlämnad")),
+            str(change.submitted_by),
+        )
+    ]
+    items = (
+        change.agenda_items.filter(annulled_at__isnull=True)
+        .select_related("meeting__body")
+        .order_by("meeting__starts_at", "pk")
+    )
+    for item in items:
+        outcome = item.get_outcome_display() if item.outcome else str(_("På föredragningslistan"))
+        steps.append(
+            TrailStep(
+                timezone.localdate(item.meeting.starts_at),
+                f"{item.meeting.body.name}: {outcome}",
+                item.outcome_detail,
+                url_name="meeting",
+                pk=item.meeting_id,
+            )
+        )
+    # The ledger's readers open the decision; the party its initiative's money page; others read the text.
+    reads_ledger = reads_everything(user)
+    own_party = user.party_id is not None and user.party_id == change.initiative.party_id
+    for decision in change.decisions.order_by("decided_on", "pk"):
+        detail = f"{decision.maker}"
+        if decision.amount:
+            detail += f", {format_amount(decision.amount)}"
+        steps.append(
+            TrailStep(
+                decision.decided_on,
+                f"{_('Region Värmlands beslut')} {decision.reference}: {decision.get_outcome_display()}",
+                detail,
+                url_name="decision" if reads_ledger else ("money" if own_party else ""),
+                pk=decision.pk if reads_ledger else change.initiative_id,
+            )
+        )
+    if change.status == "withdrawn" and change.closed_at:
+        steps.append(TrailStep(timezone.localdate(change.closed_at), str(_("Återkallad av parten"))))
+    return steps
+
+
+def change_request_lists() -> dict:
+    """The open change requests, oldest first, and the 50 latest closed (two queries)."""
+    from initiatives.models import CHANGE_CLOSED_STATUSES, ChangeRequest
+
+    base = ChangeRequest.objects.select_related("initiative__party")
+    return {
+        "open": list(base.exclude(status__in=CHANGE_CLOSED_STATUSES).order_by("submitted_at", "pk")),
+        "closed": list(base.filter(status__in=CHANGE_CLOSED_STATUSES).order_by("-closed_at", "-pk")[:50]),
+    }
+
+
+def change_request_rows(initiative_ref) -> ArraySubquery:
+    """The change requests of the initiative `initiative_ref` (an OuterRef or a pk), each with Region
+    Värmland's decisions on it, as JSON rows: a subquery, so the initiative's page reads them in its own
+    query. The decisions are the ledger's; they are reached through the reverse relation, not imported."""
+    from initiatives.models import ChangeRequest
+
+    decision_model = ChangeRequest._meta.get_field("decisions").related_model
+    decisions = ArraySubquery(
+        decision_model.objects.filter(change_request=OuterRef("pk"))
+        .order_by("decided_on", "pk")
+        .values(row=JSONObject(pk="pk", reference="reference", decided_on="decided_on"))
+    )
+    # VRAU's and Värmlandsrådet's handling of a request for more money (the council's agenda items).
+    item_model = ChangeRequest._meta.get_field("agenda_items").related_model
+    items = ArraySubquery(
+        item_model.objects.filter(change_request=OuterRef("pk"), annulled_at__isnull=True)
+        .order_by("meeting__starts_at", "pk")
+        .values(row=JSONObject(body="meeting__body__name", outcome="outcome", meeting="meeting_id"))
+    )
+    return ArraySubquery(
+        ChangeRequest.objects.filter(initiative=initiative_ref)
+        .order_by("number")
+        .values(
+            row=JSONObject(
+                pk="pk",
+                number="number",
+                kind="kind",
+                status="status",
+                submitted_at="submitted_at",
+                items=items,
+                decisions=decisions,
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ChangeRequestRow:
+    """A change request as its panel lists it (from `change_request_rows`)."""
+
+    pk: int
+    number: int
+    kind_label: str
+    status_label: str
+    status_tag: str
+    submitted_on: str
+    items: list[dict]  # {"body", "outcome" (a label), "meeting"}
+    decisions: list[dict]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("initiatives:change-request-detail", args=[self.pk])
+
+
+def change_request_panel(initiative, user) -> dict | None:
+    """On the initiative's page (core.panels "initiative-detail"): its change requests and the region's
+    decisions on them (read with the initiative by `initiative_detail`) and, for the party's initiators of
+    a decided initiative, the way to ask for one."""
+    import datetime
+
+    from django.utils import timezone
+
+    from initiatives import permissions
+    from initiatives.models import ChangeRequest
+    from people.permissions import reads_everything
+
+    if initiative.status == Status.DRAFT:
+        return None
+    rows = getattr(initiative, "change_request_list", None)
+    if rows is None:  # an initiative read elsewhere: one query
+        rows = Initiative.objects.filter(pk=initiative.pk).values_list(
+            change_request_rows(initiative.pk), flat=True
+        )[0]
+    item_outcomes = dict(
+        ChangeRequest._meta.get_field("agenda_items").related_model._meta.get_field("outcome").flatchoices
+    )
+    change_requests = []
+    for row in rows or []:
+        shown = ChangeRequest(kind=row["kind"], status=row["status"])
+        change_requests.append(
+            ChangeRequestRow(
+                pk=row["pk"],
+                number=row["number"],
+                kind_label=shown.kind_label,
+                status_label=shown.status_label,
+                status_tag=shown.status_tag,
+                submitted_on=timezone.localdate(
+                    datetime.datetime.fromisoformat(row["submitted_at"])
+                ).isoformat(),
+                items=[
+                    {
+                        "body": item["body"],
+                        "outcome": item_outcomes.get(item["outcome"]) or _("På föredragningslistan"),
+                        "meeting": item["meeting"],
+                    }
+                    for item in row["items"] or []
+                ],
+                decisions=row["decisions"] or [],
+            )
+        )
+    can_request = permissions.can_request_change(user, initiative)
+    if not change_requests and not can_request:
+        return None
+    return {
+        "initiative": initiative,
+        "change_requests": change_requests,
+        "can_request_change": can_request,
+        "reads_ledger": reads_everything(user),
+        "own_party": user.party_id is not None and user.party_id == initiative.party_id,
+    }
+
+
+def change_request_history_sources(initiative, user) -> list[HistorySource]:
+    """The initiative's history: its change requests, to everyone who reads the initiative (they are part
+    of the decided initiative's record, as on its page)."""
+    from initiatives import permissions
+    from initiatives.models import ChangeRequest
+
+    if not permissions.can_view_initiatives(user):
+        return []
+    return [
+        HistorySource(
+            ChangeRequest,
+            Q(initiative_id=initiative.pk),
+            lambda r, names: f"{_('Ändringsbegäran')} {r.number}",
+            hidden=frozenset({"initiative", "number", "submitted_at", "submitted_by", "closed_at"}),
+        )
+    ]

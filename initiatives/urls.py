@@ -1,6 +1,6 @@
 from django.urls import path
 
-from initiatives import views
+from initiatives import change_views, views
 
 app_name = "initiatives"
 
@@ -29,4 +29,10 @@ urlpatterns = [
     path("<int:pk>/ateruppta/", views.initiative_reopen, name="initiative-reopen"),
     path("<int:pk>/historik/", views.initiative_history, name="initiative-history"),
     path("<int:pk>/versioner/", views.revision_compare, name="revision-compare"),
+    path("<int:pk>/andringar/ny/", change_views.change_request_create, name="change-request-create"),
+    path("andringar/", change_views.change_request_list, name="change-request-list"),
+    path("andringar/<int:pk>/", change_views.change_request_detail, name="change-request-detail"),
+    path(
+        "andringar/<int:pk>/aterkalla/", change_views.change_request_withdraw, name="change-request-withdraw"
+    ),
 ]

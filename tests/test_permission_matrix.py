@@ -384,6 +384,27 @@ MATRIX: dict[str, Row] = {
         get="   L 405 405 405 405 405 405 405",
         post="  L   R 404 404 404 404 403 404",
     ),
+    # Change requests (ändringsbegäran): the party's initiators ask on a decided initiative and withdraw;
+    # everyone logged in reads one (the decided initiative is a public record); the readers list them.
+    "initiatives:change-request-create": row(
+        "pk=initiative",
+        get="   L 200 403 403 403 403 403 403",
+        post="  L 400 403 403 403 403 403 403",
+    ),
+    "initiatives:change-request-detail": row(
+        "pk=change_request",
+        get="   L 200 200 200 200 200 200 200",
+        post="  L 200 200 200 200 200 200 200",
+    ),
+    "initiatives:change-request-list": row(
+        get="   L 403 403 200 200 200 403 200",
+        post="  L 403 403 200 200 200 403 200",
+    ),
+    "initiatives:change-request-withdraw": row(
+        "pk=change_request",
+        get="   L 405 405 405 405 405 405 405",
+        post="  L R 403 403 403 403 403 403",
+    ),
     "initiatives:co-financing-add": row(
         "pk=draft",
         get="   L 405 405 405 405 405 405 405",
@@ -626,6 +647,12 @@ MATRIX: dict[str, Row] = {
         "slug=fund",
         get="   L 404 404 403 200 403 404 403",
         post="  L 404 404 403 200 403 404 403",
+    ),
+    # Region Värmland's decision on a change request: finance, who records decisions.
+    "accounting:change-decision-create": row(
+        "change_pk=change_request",
+        get="   L 403 403 403 200 403 403 403",
+        post="  L 403 403 403 200 403 403 403",
     ),
     "accounting:commitment-create": row(
         "pk=decision",
@@ -1217,6 +1244,15 @@ def world(
     )
     funded.start_date, funded.end_date = datetime.date(2026, 3, 1), datetime.date(2027, 12, 31)
     funded.save()
+    from initiatives.changes import change_request_submit
+
+    change_request = change_request_submit(
+        initiative=funded,
+        kind="extended_period",
+        reason="Leveranserna är försenade.",
+        new_end_date=datetime.date(2028, 6, 30),
+        user=initiator,
+    )
     due = outcome_schedule(funded)[0]
     report = outcome_services.outcome_report_submit(
         initiative=funded,
@@ -1376,6 +1412,7 @@ def world(
         "adoption": adoption.pk,
         "archive_package": archive_package.pk,
         "initiative": funded.pk,
+        "change_request": change_request.pk,
         "draft": draft.pk,
         "submitted": submitted.pk,
         "budget_row": BudgetYear.objects.filter(initiative=draft).first().pk,
