@@ -42,6 +42,8 @@ def test_bad_input_is_named_next_to_the_field_and_changes_nothing(client, initia
         "outcome-reminder": "none",  # not offered: the agreement requires the report
         "minutes-to-sign": "immediate",
         "recovery-claim": "immediate",
+        "payment-request-answered": "immediate",
+        "change-request": "immediate",
     }
     response = client.post(URL, data)
     assert response.status_code == 400
@@ -72,6 +74,8 @@ def test_choices_are_saved_with_history_shown_to_the_person_alone(client, initia
         "outcome-reminder": "immediate",
         "minutes-to-sign": "immediate",
         "recovery-claim": "immediate",
+        "payment-request-answered": "immediate",
+        "change-request": "immediate",
     }
     response = client.post(URL, data)
     assert response.status_code == 302
