@@ -751,6 +751,19 @@ def _delegation_errors(
     return errors
 
 
+def _decision_save(decision: Decision, *, checked, document, user: User, reason: str) -> None:
+    """Store a new formal decision with its document (already checked by `uploads`), validated and with
+    its history row: the one way both kinds of decision (on an initiative, on a change request) are saved."""
+    if checked is not None:
+        decision.document_name = checked.display_name
+        decision.document_type = checked.content_type
+        decision.document.save(uploads.stored_name(checked.extension), document, save=False)
+    decision.full_clean(exclude=["recorded_by"])
+    decision._history_user = user
+    decision._change_reason = reason
+    decision.save()
+
+
 @_fails_closed
 @transaction.atomic
 def decision_record(
@@ -881,14 +894,13 @@ def decision_record(
         recorded_by=user,
         idempotency_key=idempotency_key,
     )
-    if checked is not None:
-        decision.document_name = checked.display_name
-        decision.document_type = checked.content_type
-        decision.document.save(uploads.stored_name(checked.extension), document, save=False)
-    decision.full_clean(exclude=["recorded_by"])
-    decision._history_user = user
-    decision._change_reason = "avslag enligt delegation" if rejected else "beslut enligt delegation"
-    decision.save()
+    _decision_save(
+        decision,
+        checked=checked,
+        document=document,
+        user=user,
+        reason="avslag enligt delegation" if rejected else "beslut enligt delegation",
+    )
     if change_request is not None:
         change_request_transition(
             change_request=change_request,
@@ -1196,14 +1208,13 @@ def change_decision_record(
         recorded_by=user,
         idempotency_key=idempotency_key,
     )
-    if checked is not None:
-        decision.document_name = checked.display_name
-        decision.document_type = checked.content_type
-        decision.document.save(uploads.stored_name(checked.extension), document, save=False)
-    decision.full_clean(exclude=["recorded_by"])
-    decision._history_user = user
-    decision._change_reason = "ändring enligt delegation" if approved else "ändring avslås enligt delegation"
-    decision.save()
+    _decision_save(
+        decision,
+        checked=checked,
+        document=document,
+        user=user,
+        reason="ändring enligt delegation" if approved else "ändring avslås enligt delegation",
+    )
     change = change_request_transition(
         change_request=change,
         to=ChangeStatus.APPROVED if approved else ChangeStatus.REJECTED,
