@@ -194,12 +194,13 @@ def roles_ensure(superuser_url: str, database: str) -> None:
                 sql.Identifier(database), sql.Identifier(APP_ROLE)
             )
         )
-    # As the owner: nobody else creates objects in the schema.
-    with psycopg.connect(
-        url_with_database(url_with_user(superuser_url, OWNER_ROLE), database), autocommit=True
-    ) as conn:
-        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(APP_ROLE)))
+        # As the owner: nobody else creates objects in the schema. Still under the lock: two GRANTs on
+        # the schema at once clash the same way.
+        with psycopg.connect(
+            url_with_database(url_with_user(superuser_url, OWNER_ROLE), database), autocommit=True
+        ) as owner:
+            owner.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+            owner.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(APP_ROLE)))
 
 
 # Hands every table, view, sequence and function of the public schema to the owner role (for databases
