@@ -1003,23 +1003,28 @@ def _draw(rows: list[tuple[Commitment, Decimal]], amount: Decimal) -> list[tuple
     return taken
 
 
-def _replan(*, change: ChangeRequest, decision: Decision, booking_date: date, user: User) -> Verification:
-    """Money moved between years: the remaining reservation planned for one year is planned for another.
-    Commitments are never edited, so the amount leaves the old commitments and a new commitment per
-    capital part takes it, under the same decision, planned for the new year — one verification on the
-    reserved accounts that nets to zero (nothing becomes available, nothing is granted anew)."""
-    years = planned_years(decision.amends)
-    if change.to_year not in years:
+def _planned_year_allowed(year: int, decision: Decision, *, field: str) -> None:
+    """The one rule for a planned disbursement year: from the decision's year to the initiative's end."""
+    years = planned_years(decision)
+    if year not in years:
         raise ValidationError(
             {
-                "to_year": _(
-                    "Planerat utbetalningsår måste ligga mellan beslutets år %(first)s och initiativets slut "
-                    "%(last)s."
+                field: _(
+                    "Planerat utbetalningsår måste ligga mellan beslutets år %(first)s och "
+                    "initiativets slut %(last)s."
                 )
                 % {"first": years[0], "last": years[-1]}
             },
             code="planned_year_outside",
         )
+
+
+def _replan(*, change: ChangeRequest, decision: Decision, booking_date: date, user: User) -> Verification:
+    """Money moved between years: the remaining reservation planned for one year is planned for another.
+    Commitments are never edited, so the amount leaves the old commitments and a new commitment per
+    capital part takes it, under the same decision, planned for the new year — one verification on the
+    reserved accounts that nets to zero (nothing becomes available, nothing is granted anew)."""
+    _planned_year_allowed(change.to_year, decision.amends, field="to_year")
     rows = [(c, left) for c, left in change_commitments(change) if c.planned_year == change.from_year]
     _lock_parts([c.capital_part for c, _left in rows])
     rows = [(c, left) for c, left in change_commitments(change) if c.planned_year == change.from_year]
@@ -1431,19 +1436,9 @@ def commitment_create(
         return original
     _agreement_in_force(booking_date)
     _not_before_decision(decision, booking_date, Kind.COMMITMENT)
-    years = planned_years(decision)
     for share in shares:
-        if share.planned_year is not None and share.planned_year not in years:
-            raise ValidationError(
-                {
-                    "planned_year": _(
-                        "Planerat utbetalningsår måste ligga mellan beslutets år %(first)s och "
-                        "initiativets slut %(last)s."
-                    )
-                    % {"first": years[0], "last": years[-1]}
-                },
-                code="planned_year_outside",
-            )
+        if share.planned_year is not None:
+            _planned_year_allowed(share.planned_year, decision, field="planned_year")
     # Lock order everywhere: initiative, decision, then capital parts by id.
     _money_may_go_to(decision.initiative_id)
     Decision.objects.select_for_update(no_key=True).filter(pk=decision.pk).values_list("id").get()
