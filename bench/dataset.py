@@ -86,8 +86,8 @@ def seed_council() -> None:
 
     from django.utils import timezone
 
-    from council import minutes, services
-    from council.models import Body, Meeting, StanceKind
+    from council import membership, minutes, services
+    from council.models import Body, Meeting, MembershipRole, StanceKind
     from initiatives.models import Initiative, Status
     from initiatives.services import initiative_transition
     from people.models import Party, User
@@ -133,7 +133,17 @@ def seed_council() -> None:
             resolution="back_to_preparation",
         )
     # Held (paragraphs numbered, minutes awaiting sign-off): every logged-in user may read it. The chair
-    # and the adjuster are representatives of parties present.
+    # and the adjuster are members of the body for parties present (council.protocol).
+    for username in ("bench-vr-region", "bench-vr-karlstad"):
+        person = User.objects.get(username=username)
+        membership.membership_add(
+            body=meeting.body,
+            party=person.party,
+            person=person,
+            role=MembershipRole.ORDINARY,
+            starts_on=datetime.date(2025, 1, 1),
+            user=secretariat,
+        )
     minutes.meeting_open(
         meeting=meeting,
         chair=User.objects.get(username="bench-vr-region"),
