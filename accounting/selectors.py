@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, CharField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, When
-from django.db.models.functions import Cast, JSONObject
+from django.db.models.functions import Cast
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from accounting.models import (
     YearBalance,
     verification_number_label,
 )
+from core.db import JSONRow
 from core.history import HistorySource
 from core.money import MoneyField, format_amount, round_ore
 from initiatives.models import FUNDED_STATUSES, Status
@@ -492,7 +493,7 @@ def _page_line_totals(initiative) -> list[dict]:
             RecoveryClaim.objects.filter(initiative=initiative)
             .order_by("decided_on", "id")
             .values(
-                claim=JSONObject(
+                claim=JSONRow(
                     id="id",
                     # As text: a JSON number would come back as a float.
                     amount=Cast("amount", CharField()),

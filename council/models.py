@@ -129,14 +129,25 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         if reads_everything(user):
             return self
-        held = Q(status__in=[MeetingStatus.HELD, MeetingStatus.MINUTES_SIGNED])
-        # A body's members see its meetings, notices and documents (council/membership.py).
-        member = Exists(
-            Membership.objects.filter(body=OuterRef("body"), person=user).on(timezone.localdate())
-        )
-        if user.has_role(Role.COUNCIL_REPRESENTATIVE):
-            return self.filter(held | Q(body__takes_positions=True) | member)
-        return self.filter(held | member)
+        return self.filter(meetings_visible_to(user))
+
+
+def meetings_visible_to(user, *, through: str = "") -> Q:
+    """The meetings `user` sees (`MeetingQuerySet.visible_to`) as a condition on the meeting or, with
+    `through` ("meeting__"), on rows that point to one: a page filters its agenda items by it directly
+    rather than by a subquery of every visible meeting."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(**{f"{through}pk__in": []})  # no meeting: Django answers without asking the database
+    if reads_everything(user):
+        return Q()
+    held = Q(**{f"{through}status__in": [MeetingStatus.HELD, MeetingStatus.MINUTES_SIGNED]})
+    # A body's members see its meetings, notices and documents (council/membership.py).
+    member = Exists(
+        Membership.objects.filter(body=OuterRef(f"{through}body"), person=user).on(timezone.localdate())
+    )
+    if user.has_role(Role.COUNCIL_REPRESENTATIVE):
+        return held | Q(**{f"{through}body__takes_positions": True}) | member
+    return held | member
 
 
 class Meeting(models.Model):

@@ -8,10 +8,10 @@ from datetime import date
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import JSONRow
 from core.history import HistoryEntry, HistorySource, history_entries
 from council import protocol
 from council.models import (
@@ -29,6 +29,7 @@ from council.models import (
     Recusal,
     Stance,
     StanceKind,
+    meetings_visible_to,
 )
 from initiatives.conflicts import conflicts_by_initiative
 from initiatives.models import ChangeKind, ChangeRequest, ChangeStatus, Initiative, Status
@@ -320,10 +321,10 @@ def _council_items(initiative, user) -> list[AgendaItem]:
     stances = (
         Stance.objects.filter(item=OuterRef("pk"))
         .order_by(*agreement_order("party__"))
-        .values(line=JSONObject(party="party__name", kind="kind", reason="reason"))
+        .values(line=JSONRow(party="party__name", kind="kind", reason="reason"))
     )
     items = list(
-        AgendaItem.objects.filter(initiative=initiative, meeting__in=Meeting.objects.visible_to(user))
+        AgendaItem.objects.filter(meetings_visible_to(user, through="meeting__"), initiative=initiative)
         .select_related("meeting__body", "paragraph", "position", "proposal")
         # What the panel and the timeline show, no more: compiling and loading the five tables' other
         # columns was most of its time (council/initiative_panel.html uses exactly these).

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Cast, JSONObject, TruncDate
+from django.db.models.functions import Cast, TruncDate
 
 from accounting.models import Commitment, verification_number_label
 from accounting.selectors import commitment_figures_map
+from core.db import JSONRow
 from initiatives.models import Status as InitiativeStatus
 from payments import permissions
 from payments.models import PENDING, PaymentRequest, PaymentRequestAttachment, Status
@@ -139,7 +140,7 @@ def initiative_detail_annotations(user) -> dict:
         .filter(initiative=OuterRef("pk"))
         .order_by("-submitted_at", "-id")
         .values(
-            row=JSONObject(
+            row=JSONRow(
                 pk="id",
                 status="status",
                 amount=Cast("amount", text),
