@@ -1,6 +1,7 @@
 """Reads for the council's pages, PDFs and the initiative page's panel: pre-joined, a fixed number of
 queries whatever the number of meetings, items or parties."""
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -318,11 +319,6 @@ def _council_items(initiative, user) -> list[AgendaItem]:
     cached = getattr(initiative, "_council_items", None)
     if cached is not None and cached[0] == user.pk:
         return cached[1]
-    stances = (
-        Stance.objects.filter(item=OuterRef("pk"))
-        .order_by(*agreement_order("party__"))
-        .values(line=JSONRow(party="party__name", kind="kind", reason="reason"))
-    )
     items = list(
         AgendaItem.objects.filter(meetings_visible_to(user, through="meeting__"), initiative=initiative)
         .select_related("meeting__body", "paragraph", "position", "proposal")
@@ -341,7 +337,7 @@ def _council_items(initiative, user) -> list[AgendaItem]:
             "position__supported_amount",
             "proposal__proposed_amount",
         )
-        .annotate(stance_list=ArraySubquery(stances))
+        .annotate(stance_list=_stance_lines())
         .order_by("meeting__starts_at", "order", "pk")
     )
     for item in items:
@@ -349,6 +345,18 @@ def _council_items(initiative, user) -> list[AgendaItem]:
         item.stance_counts = stance_counts(item.stance_lines)
     initiative._council_items = (user.pk, items)
     return items
+
+
+@functools.cache
+def _stance_lines() -> ArraySubquery:
+    """The stances on the agenda item `OuterRef("pk")` as plain lines in the agreement's order of the
+    parties: the same expression for every reader, built once per process (not data: the lines are read
+    with the items)."""
+    return ArraySubquery(
+        Stance.objects.filter(item=OuterRef("pk"))
+        .order_by(*agreement_order("party__"))
+        .values(line=JSONRow(party="party__name", kind="kind", reason="reason"))
+    )
 
 
 def stance_counts(lines: list[StanceLine]) -> list[tuple[str, int]]:

@@ -1,6 +1,7 @@
 """Reads of payment requests: what a person may see, finance's queue, an initiative's requests, and what is
 left to ask for on a commitment."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,12 +21,17 @@ ZERO = Decimal("0.00")
 
 
 def payment_requests_visible_to(user) -> QuerySet[PaymentRequest]:
-    """Finance and the auditor see every request; an initiator their own party's; others none."""
+    visible = _visible(user)
+    return PaymentRequest.objects.none() if visible is None else PaymentRequest.objects.filter(visible)
+
+
+def _visible(user) -> Q | None:
+    """Finance and the auditor see every request; an initiator their own party's; others none (None)."""
     if permissions.reads_all_payment_requests(user):
-        return PaymentRequest.objects.all()
+        return Q()
     if permissions.can_view_payment_requests(user):
-        return PaymentRequest.objects.filter(initiative__party_id=user.party_id)
-    return PaymentRequest.objects.none()
+        return Q(initiative__party_id=user.party_id)
+    return None
 
 
 def payment_request_detail(user, pk: int) -> PaymentRequest:
@@ -132,12 +138,20 @@ class PanelLine:
 def initiative_detail_annotations(user) -> dict:
     """The initiative's requests the reader may see, as JSON rows in the page's query of the initiative
     (initiatives.selectors.register_detail_annotations): the page has no query to spare."""
-    if not permissions.can_view_payment_requests(user):
+    visible = _visible(user)
+    if visible is None:
         return {}
+    return {"payment_request_rows": ArraySubquery(_initiative_rows().filter(visible))}
+
+
+@functools.cache
+def _initiative_rows() -> QuerySet:
+    """The requests of the initiative `OuterRef("pk")` as JSON rows, for every reader: built once per
+    process, as building it was most of the annotation's time (an expression, not data: the rows are
+    read with the page's query)."""
     text = CharField()
-    rows = (
-        payment_requests_visible_to(user)
-        .filter(initiative=OuterRef("pk"))
+    return (
+        PaymentRequest.objects.filter(initiative=OuterRef("pk"))
         .order_by("-submitted_at", "-id")
         .values(
             row=JSONRow(
@@ -153,7 +167,6 @@ def initiative_detail_annotations(user) -> dict:
             )
         )
     )
-    return {"payment_request_rows": ArraySubquery(rows)}
 
 
 def _panel_line(row: dict) -> PanelLine:
