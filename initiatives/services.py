@@ -389,14 +389,20 @@ def submission_problems(initiative: Initiative) -> dict[str, list[str]]:
         )
     if initiative.transport_plan and not initiative.transport_plan_motivation:
         add("transport_plan_motivation", _("Motivera kopplingen till Trafikförsörjningsprogrammet."))
-    budget = list(initiative.budget_years.all())
+    # The page reads the budget and the co-financing with the initiative (selectors.initiative_detail).
+    budget = getattr(initiative, "budget_rows", None)
+    if budget is None:
+        budget = list(initiative.budget_years.all())
+    co_financing = getattr(initiative, "co_financing_rows", None)
+    if co_financing is None:
+        co_financing = initiative.co_financing.all()
     if not budget:
         add("budget", _("Lägg till en budget för minst ett år."))
     years = initiative.period_years()
     if years is not None:
         outside = sorted(
             {b.year for b in budget if b.year not in years}
-            | {c.year for c in initiative.co_financing.all() if c.year not in years}
+            | {c.year for c in co_financing if c.year not in years}
         )
         if outside:
             add(
