@@ -4,6 +4,8 @@ Seeing is `Initiative.objects.visible_to(user)` (drafts: own party; submitted: e
 Only the submitting party's initiators write the content; only the secretariat prepares.
 """
 
+from django.db.models import Q
+
 from initiatives.models import EDITABLE_STATUSES, TRANSITIONS, Initiative, Status
 from people.permissions import reads_everything
 from people.roles import Role
@@ -66,6 +68,14 @@ def can_read_thread(user, initiative: Initiative) -> bool:
     if not _active(user):
         return False
     return user.party_id == initiative.party_id or reads_everything(user)
+
+
+def threads_read_by(user) -> Q | None:
+    """`can_read_thread` as a condition on messages, for reading a thread with its initiative in one
+    query: None for a reader of no thread."""
+    if not _active(user):
+        return None
+    return Q() if reads_everything(user) else Q(initiative__party_id=user.party_id)
 
 
 def can_post_message(user, initiative: Initiative) -> bool:

@@ -1,5 +1,6 @@
 """Reads for the initiative pages: pre-joined querysets whose query count does not grow with data."""
 
+import datetime
 import functools
 from collections import defaultdict
 from collections.abc import Callable
@@ -238,24 +239,92 @@ def _detail_rows() -> dict:
     }
 
 
+@functools.cache
+def _message_rows() -> QuerySet:
+    """The thread's messages with their authors, as JSON rows for the page's query (`initiative_detail`
+    adds who may read them): built once per process, like `_detail_rows`."""
+    return (
+        Message.objects.filter(initiative=OuterRef("pk"))
+        .order_by("created_at", "id")
+        .values(
+            row=JSONRow(
+                id="id",
+                author_id="author_id",
+                kind="kind",
+                body="body",
+                created_at="created_at",
+                first_name="author__first_name",
+                last_name="author__last_name",
+                username="author__username",
+                party_id="author__party_id",
+                party_name="author__party__name",
+            )
+        )
+    )
+
+
+def _instance(model, db, values: dict):
+    """A row as a query would load it (Model.from_db, which takes the fields in the model's order; the
+    fields not read are deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
 def _loaded(model, initiative: Initiative, rows: list[dict], amounts: tuple[str, ...] = ()) -> list:
-    """An initiative's part as instances loaded from its JSON rows, as a query would load them
-    (Model.from_db, the fields not read deferred); `amounts` are the fields read as text."""
+    """An initiative's part as instances loaded from its JSON rows; `amounts` are the fields read as text."""
     loaded = []
     for row in rows:
         values = {**row, **{name: Decimal(row[name]) for name in amounts}, "initiative_id": initiative.pk}
-        names = [f.attname for f in model._meta.concrete_fields if f.attname in values]  # from_db's order
-        instance = model.from_db(initiative._state.db, names, [values[name] for name in names])
+        instance = _instance(model, initiative._state.db, values)
         instance.initiative = initiative
         loaded.append(instance)
     return loaded
 
 
+def _thread(initiative: Initiative, rows: list[dict]) -> list[Message]:
+    """The thread's messages loaded from their JSON rows, each with its author and the author's party, as
+    `initiative_messages` loads them."""
+    from people.models import User
+
+    db = initiative._state.db
+    messages = []
+    for row in rows:
+        author = _instance(
+            User,
+            db,
+            {key: row[key] for key in ("first_name", "last_name", "username", "party_id")}
+            | {"id": row["author_id"]},
+        )
+        if row["party_id"] is not None:
+            author.party = _instance(Party, db, {"id": row["party_id"], "name": row["party_name"]})
+        message = _instance(
+            Message,
+            db,
+            {
+                "id": row["id"],
+                "initiative_id": initiative.pk,
+                "author_id": row["author_id"],
+                "kind": row["kind"],
+                "body": row["body"],
+                "created_at": datetime.datetime.fromisoformat(row["created_at"]),
+            },
+        )
+        message.initiative, message.author = initiative, author
+        messages.append(message)
+    return messages
+
+
 def initiative_detail(*, user, pk: int) -> Initiative:
     """One initiative with everything its page shows (raises DoesNotExist when not visible)."""
+    from initiatives import permissions
+
     extra = {}
     for annotations in _detail_annotations:
         extra.update(annotations(user))
+    # Its thread, where the reader reads threads (the page shows it to them: permissions.can_read_thread).
+    thread_readable = permissions.threads_read_by(user)
+    if thread_readable is not None:
+        extra["message_list"] = ArraySubquery(_message_rows().filter(thread_readable))
     initiative = (
         Initiative.objects.visible_to(user)
         .defer("search_document")
@@ -268,6 +337,8 @@ def initiative_detail(*, user, pk: int) -> Initiative:
     )
     initiative.co_financing_rows = _loaded(CoFinancing, initiative, initiative.co_financing_list, ("amount",))
     initiative.attachment_rows = _loaded(Attachment, initiative, initiative.attachment_list)
+    if thread_readable is not None:
+        initiative.thread_messages = _thread(initiative, initiative.message_list)
     initiative.co_party_names = sorted(initiative.co_party_list, key=swedish_sort_key)
     initiative.alignment_lines = [
         AlignmentLine(line["area"], line["motivation"]) for line in initiative.alignment_list
@@ -281,8 +352,13 @@ class AlignmentLine:
     motivation: str
 
 
-def initiative_messages(*, initiative: Initiative) -> QuerySet[Message]:
-    return initiative.messages.select_related("author", "author__party").order_by("created_at", "id")
+def initiative_messages(*, initiative: Initiative) -> list[Message]:
+    """The thread, oldest first, for a reader of it: as read with the initiative (`initiative_detail`),
+    or one query."""
+    thread = getattr(initiative, "thread_messages", None)
+    if thread is not None:
+        return thread
+    return list(initiative.messages.select_related("author", "author__party").order_by("created_at", "id"))
 
 
 @dataclass

@@ -236,7 +236,7 @@ def _render_detail(request, initiative, **forms_with_errors):
     preparation = getattr(initiative, "preparation", None)
     if preparation is not None and not permissions.can_read_preparation(user, initiative, preparation):
         preparation = None
-    thread = list(selectors.initiative_messages(initiative=initiative)) if can_read_thread else []
+    thread = selectors.initiative_messages(initiative=initiative) if can_read_thread else []
     context = {
         "initiative": initiative,
         "timeline": selectors.initiative_timeline(
