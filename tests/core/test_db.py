@@ -1,6 +1,6 @@
 import pytest
 
-from core.db import swedish_sort_key
+from core.db import JSONRow, swedish_sort_key
 from people.models import Party
 
 
@@ -45,3 +45,23 @@ def test_the_swedish_order_holds_with_distinct_and_across_a_relation():
         User.objects.create(username=f"u-{party.slug}", party=party).groups.add(group)
     by_party = User.objects.filter(groups=group).order_by(*agreement_order("party__")).distinct()
     assert [user.party.name for user in by_party.select_related("party")] == ordered
+
+
+@pytest.mark.django_db
+def test_json_row_reads_the_same_object_as_jsonobject():
+    from django.db.models import F
+    from django.db.models.functions import JSONObject
+
+    region = Party.objects.in_swedish_order().first()
+    fields = {"name": "name", "kind": "kind", "id": "id", "note": F("code")}
+    rows = Party.objects.filter(pk=region.pk)
+    assert (
+        rows.values_list(JSONRow(**fields), flat=True).get()
+        == rows.values_list(JSONObject(**fields), flat=True).get()
+    )
+    assert rows.values_list(JSONRow(**fields), flat=True).get()["name"] == "Region Värmland"
+
+
+def test_json_row_keys_are_identifiers():
+    with pytest.raises(ValueError):
+        JSONRow(**{"it's": "name"})
