@@ -199,7 +199,10 @@ _MEETING_PAGE_FIELDS = (
 )
 
 
-def meeting_page(*, meeting: Meeting) -> MeetingPage:
+def meeting_page(*, meeting: Meeting, proposals: bool = True) -> MeetingPage:
+    """The meeting's items with all the page, its PDFs and the public minutes show. `proposals=False`
+    leaves out what the notice proposes for each item (notices.proposed_decisions), for a reader that
+    shows no proposed decision."""
     parties = parties_with_attendance(meeting=meeting)
     attendance = {
         p.pk: Attendance(
@@ -221,7 +224,7 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
             )
         )
     )
-    items = list(
+    items = (
         # Joined: what every item has, the rules version and the rare deferral (with the meeting it came
         # from). A page has a budget of 12 queries that the stances, jäv, documents and signing already
         # take most of, so these ride along as joins rather than lookups of their own.
@@ -236,19 +239,22 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
             "deferred_from__meeting__body",
         )
         .only(*_MEETING_PAGE_FIELDS)
-        .annotate(
+        .order_by("order", "pk")  # an annulled recording before the item recorded in its place
+    )
+    if proposals:
+        items = items.annotate(
             latest_proposal=Subquery(latest_proposal[:1], output_field=JSONField()),
             preparation_position=F("initiative__preparation__proposed_position"),
             preparation_amount=F("initiative__preparation__proposed_amount"),
         )
-        .order_by("order", "pk")  # an annulled recording before the item recorded in its place
-    )
-    for item in items:
-        latest = item.latest_proposal or {}
-        item.latest_proposal_recommendation = latest.get("recommendation")
-        amount = latest.get("amount")
-        item.latest_proposal_amount = Decimal(amount) if amount is not None else None
-        item.latest_proposal_text = latest.get("text")
+    items = list(items)
+    if proposals:
+        for item in items:
+            latest = item.latest_proposal or {}
+            item.latest_proposal_recommendation = latest.get("recommendation")
+            amount = latest.get("amount")
+            item.latest_proposal_amount = Decimal(amount) if amount is not None else None
+            item.latest_proposal_text = latest.get("text")
     # The paragraphs the meeting opened with and those its items correct (of earlier meetings): one read.
     corrected = {item.corrects_id for item in items if item.corrects_id}
     openings_and_corrected = Q(meeting=meeting, item__isnull=True) | Q(pk__in=corrected)

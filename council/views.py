@@ -96,8 +96,10 @@ def meeting_create(request):
 
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    # The notice's view of the items: each with its proposed decision (council/notices.py).
-    page = notices.notice_page(meeting=meeting)
+    # The notice's view of the items: each with its proposed decision (council/notices.py). The page
+    # shows an item's proposed decision until the item is decided, and a meeting no longer open for its
+    # agenda (held or cancelled) has every item decided (meeting_hold, meeting_cancel): none is read.
+    page = notices.notice_page(meeting=meeting, proposals=meeting.status in services.OPEN_FOR_AGENDA)
     advance_party, advance_lines = stances.advance_overview(user=request.user, meeting=meeting)
     return render(
         request,
