@@ -54,6 +54,16 @@ class InitiativeFilter:
 
 # Long texts the list and the export never show.
 LIST_DEFERRED = ("description", "whole_varmland_motivation", "transport_plan_motivation", "search_document")
+# What a row of the list shows (initiatives/templatetags/initiatives.py) beside the annotations: a page
+# reads these alone (the export reads the rest, with LIST_DEFERRED left out).
+LIST_ROW_FIELDS = (
+    "title",
+    "status",
+    "registration_year",
+    "registration_serial",
+    "submitted_at",
+    "party__name",
+)
 
 # The list's money beyond what was requested (granted, disbursed) lives in the ledger, an app that
 # depends on this one: it adds its annotations here (accounting/apps.py), for the readers it allows.
@@ -173,8 +183,9 @@ def initiative_list_page(qs: QuerySet[Initiative], number, per_page: int) -> Pag
     else:
         page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
-    rows = {initiative.pk: initiative for initiative in qs.filter(pk__in=ids).order_by()} if ids else {}
-    page.object_list = [rows[pk] for pk in ids]
+    rows = qs.filter(pk__in=ids).order_by().only(*LIST_ROW_FIELDS) if ids else []
+    by_pk = {initiative.pk: initiative for initiative in rows}
+    page.object_list = [by_pk[pk] for pk in ids]
     return page
 
 
