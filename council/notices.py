@@ -119,10 +119,12 @@ def proposed_decisions(*, meeting: Meeting, items) -> dict[int, str]:
     return texts
 
 
-def notice_page(*, meeting: Meeting) -> selectors.MeetingPage:
-    """The meeting page's data with each item's proposed decision (`item.proposed_decision`)."""
-    page = selectors.meeting_page(meeting=meeting)
-    texts = proposed_decisions(meeting=meeting, items=[view.item for view in page.items])
+def notice_page(*, meeting: Meeting, proposals: bool = True) -> selectors.MeetingPage:
+    """The meeting page's data with each item's proposed decision (`item.proposed_decision`; none with
+    `proposals=False`, for a page that shows none)."""
+    page = selectors.meeting_page(meeting=meeting, proposals=proposals)
+    items = [view.item for view in page.items]
+    texts = proposed_decisions(meeting=meeting, items=items) if proposals else {}
     for view in page.items:
         view.item.proposed_decision = texts.get(view.item.pk, "")
     return page

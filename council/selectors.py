@@ -5,10 +5,13 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from functools import cached_property
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,24 +85,50 @@ class StanceRow:
 
     @property
     def label(self):
-        """What the minutes say for the party: its stance, absent, or a dash (lazy: PDFs are Swedish)."""
-        if self.stance_kind:
-            return _STANCE_LABELS[self.stance_kind]
-        if self.attendance and not self.attendance.present:
-            return _ABSENT
-        return "–"
+        return stance_label(self.stance_kind, self.attendance)
+
+
+def stance_label(kind: str, attendance: Attendance | None):
+    """What the minutes say for a party: its stance, absent, or a dash (lazy: PDFs are Swedish)."""
+    if kind:
+        return _STANCE_LABELS[kind]
+    if attendance and not attendance.present:
+        return _ABSENT
+    return "–"
+
+
+_NO_STANCE = ("", "")
 
 
 @dataclass
 class ItemView:
     item: AgendaItem
-    rows: list[StanceRow] = field(default_factory=list)
     paragraph: Paragraph | None = None
     has_stances: bool = False
+    # {party id: (kind, reason)}, with the page's parties and attendance ({party id: Attendance}): the
+    # party's lines are made when a template asks for `rows`; the meeting page writes `lines()` directly,
+    # without an object per party and item (17 × 20).
+    stances: dict[int, tuple[str, str]] = field(default_factory=dict)
+    parties: list[Party] = field(default_factory=list, repr=False)
+    attendance: dict[int, Attendance] = field(default_factory=dict, repr=False)
+    documents: list[ItemDocument] = field(default_factory=list)  # in the order they were uploaded
     # Persons who declared jäv at the meeting and did not take part (in the minutes), and the declared
     # interests that flag a possible jäv in the item's initiative (for the secretariat).
     recusals: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
+
+    @cached_property
+    def rows(self) -> list[StanceRow]:
+        """One line per party in the page's order (the PDFs and the public minutes)."""
+        return [
+            StanceRow(p, self.attendance.get(p.pk), *self.stances.get(p.pk, _NO_STANCE)) for p in self.parties
+        ]
+
+    def lines(self):
+        """(party, label, reason) per party, as `rows` says them."""
+        for party in self.parties:
+            kind, reason = self.stances.get(party.pk, _NO_STANCE)
+            yield party, stance_label(kind, self.attendance.get(party.pk)), reason
 
 
 @dataclass
@@ -136,10 +165,47 @@ def parties_with_attendance(*, meeting: Meeting) -> list[Party]:
 
 
 def agenda(*, meeting: Meeting) -> list[AgendaItem]:
-    return list(meeting.items.select_related("initiative", "initiative__party").order_by("order", "pk"))
+    """The management page's agenda: an item's initiative is named by its number (its long texts stay
+    behind, as on the meeting page)."""
+    return list(
+        meeting.items.select_related("initiative", "initiative__party")
+        .defer(*(f"initiative__{name}" for name in (*LIST_DEFERRED, "summary")))
+        .order_by("order", "pk")
+    )
 
 
-def meeting_page(*, meeting: Meeting) -> MeetingPage:
+# What the meeting page, its PDFs and the public minutes read of an item: all of the item and its
+# paragraph, and of what is joined to it only what they show (the initiative by its number and party, the
+# amounts, the rules' version, who annulled, the meeting a deferral came from). Each column left out is
+# one less to compile and load, 20 items a page; a column read that is not here costs a query per item,
+# which the page's query-count tests catch.
+_MEETING_PAGE_FIELDS = (
+    *(field.name for field in AgendaItem._meta.concrete_fields),
+    *(f"paragraph__{field.name}" for field in Paragraph._meta.concrete_fields),
+    "initiative__party",
+    "initiative__registration_year",
+    "initiative__registration_serial",
+    "initiative__party__name",
+    "proposal__item",
+    "proposal__proposed_amount",
+    "position__item",
+    "position__supported_amount",
+    "position__resolution",
+    "annulled_by__username",
+    "annulled_by__first_name",
+    "annulled_by__last_name",
+    "rules__version",
+    "deferred_from__meeting",
+    "deferred_from__meeting__body",
+    "deferred_from__meeting__starts_at",
+    "deferred_from__meeting__body__short_name",
+)
+
+
+def meeting_page(*, meeting: Meeting, proposals: bool = True) -> MeetingPage:
+    """The meeting's items with all the page, its PDFs and the public minutes show. `proposals=False`
+    leaves out what the notice proposes for each item (notices.proposed_decisions), for a reader that
+    shows no proposed decision."""
     parties = parties_with_attendance(meeting=meeting)
     attendance = {
         p.pk: Attendance(
@@ -150,9 +216,18 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
     }
     # The proposal to Värmlandsrådet that the notice states for an initiative item: VRAU's latest on the
     # initiative (recorded at an earlier VRAU meeting and not annulled), read with the items
-    # (notices.proposed_decisions).
-    latest_proposal = Proposal.objects.current().filter(initiative_id=OuterRef("initiative_id"))
-    items = list(
+    # (notices.proposed_decisions). One subquery for its three values (each subquery is compiled anew on
+    # every request); the amount as text, so that it comes back a Decimal, never a float.
+    latest_proposal = (
+        Proposal.objects.current()
+        .filter(initiative_id=OuterRef("initiative_id"))
+        .values(
+            latest=JSONObject(
+                recommendation="recommendation", amount=Cast("proposed_amount", CharField()), text="text"
+            )
+        )
+    )
+    items = (
         # Joined: what every item has, the rules version and the rare deferral (with the meeting it came
         # from). A page has a budget of 12 queries that the stances, jäv, documents and signing already
         # take most of, so these ride along as joins rather than lookups of their own.
@@ -166,18 +241,23 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
             "rules",
             "deferred_from__meeting__body",
         )
-        # The page names an item's initiative by its number and party; its long texts stay behind.
-        .defer(*(f"initiative__{name}" for name in (*LIST_DEFERRED, "summary")))
-        .annotate(
-            latest_proposal_recommendation=Subquery(latest_proposal.values("recommendation")[:1]),
-            latest_proposal_amount=Subquery(latest_proposal.values("proposed_amount")[:1]),
-            latest_proposal_text=Subquery(latest_proposal.values("text")[:1]),
+        .only(*_MEETING_PAGE_FIELDS)
+        .order_by("order", "pk")  # an annulled recording before the item recorded in its place
+    )
+    if proposals:
+        items = items.annotate(
+            latest_proposal=Subquery(latest_proposal[:1], output_field=JSONField()),
             preparation_position=F("initiative__preparation__proposed_position"),
             preparation_amount=F("initiative__preparation__proposed_amount"),
         )
-        .prefetch_related("documents")
-        .order_by("order", "pk")  # an annulled recording before the item recorded in its place
-    )
+    items = list(items)
+    if proposals:
+        for item in items:
+            latest = item.latest_proposal or {}
+            item.latest_proposal_recommendation = latest.get("recommendation")
+            amount = latest.get("amount")
+            item.latest_proposal_amount = Decimal(amount) if amount is not None else None
+            item.latest_proposal_text = latest.get("text")
     # The paragraphs the meeting opened with and those its items correct (of earlier meetings): one read.
     corrected = {item.corrects_id for item in items if item.corrects_id}
     openings_and_corrected = Q(meeting=meeting, item__isnull=True) | Q(pk__in=corrected)
@@ -193,6 +273,10 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         "item_id", "party_id", "kind", "reason"
     ):
         stances[item_id][party_id] = (kind, reason)
+    # The items' documents in one plain read, as lists (a prefetch builds a queryset per item).
+    documents = defaultdict(list)
+    for document in ItemDocument.objects.filter(item__meeting=meeting).only("item", "title", "original_name"):
+        documents[document.item_id].append(document)
     recusals = defaultdict(list)
     for recusal in Recusal.objects.filter(item__meeting=meeting).select_related("person").order_by("pk"):
         recusals[recusal.item_id].append(recusal)
@@ -205,14 +289,16 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
         by_party = stances.get(item.pk, {})
         item.proposal_cached = _related_or_none(item, "proposal")
         item.position_cached = _related_or_none(item, "position")
-        rows = [StanceRow(p, attendance.get(p.pk), *by_party.get(p.pk, ("", ""))) for p in parties]
         paragraph = _related_or_none(item, "paragraph")
         views.append(
             ItemView(
                 item=item,
-                rows=rows,
                 paragraph=paragraph,
                 has_stances=bool(by_party),
+                stances=by_party,
+                parties=parties,
+                attendance=attendance,
+                documents=documents.get(item.pk, []),
                 recusals=recusals.get(item.pk, []),
                 conflicts=conflicts.get(item.initiative_id, []),
             )

@@ -96,8 +96,10 @@ def meeting_create(request):
 
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    # The notice's view of the items: each with its proposed decision (council/notices.py).
-    page = notices.notice_page(meeting=meeting)
+    # The notice's view of the items: each with its proposed decision (council/notices.py). The page
+    # shows an item's proposed decision until the item is decided, and a meeting no longer open for its
+    # agenda (held or cancelled) has every item decided (meeting_hold, meeting_cancel): none is read.
+    page = notices.notice_page(meeting=meeting, proposals=meeting.status in services.OPEN_FOR_AGENDA)
     advance_party, advance_lines = stances.advance_overview(user=request.user, meeting=meeting)
     return render(
         request,
@@ -122,18 +124,23 @@ def meeting_manage(request, pk):
     # Each list is read once and shared by the forms that choose from it (the query count stays fixed).
     parties = selectors.parties_with_attendance(meeting=meeting)
     items = selectors.agenda(meeting=meeting)
-    initiatives = list(selectors.initiatives_for_agenda(meeting=meeting))
+    open_for_agenda = meeting.status in services.OPEN_FOR_AGENDA
+    # What the agenda forms choose from is read only where they are shown (a meeting open for its agenda)
+    # or posted to (the service gives the refusal): a held meeting's page would read every waiting
+    # initiative for nothing, most of its time.
+    choosing = open_for_agenda or action in ("initiative", "change_request", "other")
+    initiatives = list(selectors.initiatives_for_agenda(meeting=meeting)) if choosing else []
     initiative_form = InitiativeItemForm(
         request.POST if action == "initiative" else None, initiatives=initiatives
     )
-    change_requests = list(selectors.change_requests_for_agenda(meeting=meeting))
+    change_requests = list(selectors.change_requests_for_agenda(meeting=meeting)) if choosing else []
     change_form = ChangeRequestItemForm(
         request.POST if action == "change_request" else None, prefix="change", change_requests=change_requests
     )
     other_form = OtherItemForm(
         request.POST if action == "other" else None,
         prefix="other",
-        paragraphs=list(selectors.paragraphs_to_correct(meeting=meeting)),
+        paragraphs=list(selectors.paragraphs_to_correct(meeting=meeting)) if choosing else [],
     )
     document_form = DocumentForm(
         request.POST if action == "document" else None,
@@ -227,7 +234,7 @@ def meeting_manage(request, pk):
             "other_form": other_form,
             "document_form": document_form,
             "attendance_formset": attendance_formset,
-            "open_for_agenda": meeting.status in services.OPEN_FOR_AGENDA,
+            "open_for_agenda": open_for_agenda,
             "attendance_fixed": protocol.attendance_fixed(meeting),
             "reopened": protocol.reopened_attendance(meeting),
             "signers": protocol.signers(meeting),

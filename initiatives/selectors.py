@@ -11,6 +11,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,16 @@ class InitiativeFilter:
 
 # Long texts the list and the export never show.
 LIST_DEFERRED = ("description", "whole_varmland_motivation", "transport_plan_motivation", "search_document")
+# What a row of the list shows (initiatives/templatetags/initiatives.py) beside the annotations: a page
+# reads these alone (the export reads the rest, with LIST_DEFERRED left out).
+LIST_ROW_FIELDS = (
+    "title",
+    "status",
+    "registration_year",
+    "registration_serial",
+    "submitted_at",
+    "party__name",
+)
 
 # The list's money beyond what was requested (granted, disbursed) lives in the ledger, an app that
 # depends on this one: it adds its annotations here (accounting/apps.py), for the readers it allows.
@@ -136,12 +147,36 @@ def initiative_list_page(qs: QuerySet[Initiative], number, per_page: int) -> Pag
     """One page of the list in a fixed number of queries whatever page it is. The page's ids are found
     first on the filtered, ordered list without the amount and co-sponsor subqueries, which PostgreSQL
     would otherwise evaluate for every row an OFFSET skips (page 40 read ~1,000 rows' ledger sums to
-    show 25); only a sort by an amount keeps its subquery in the ORDER BY. The page's rows are then read
-    with their subqueries, in the same order."""
-    page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
+    show 25); only a sort by an amount keeps its subquery in the ORDER BY. The same query counts the
+    rows in all: one round trip and one query through the ORM fewer. The page's rows are then read with
+    their subqueries, in order.
+
+    As Paginator.get_page: a page number that is not a number shows the first page, one out of range
+    the last (found with the paginator's own queries, which only such a link costs)."""
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    found = []
+    if wanted >= 1:
+        start = (wanted - 1) * per_page
+        # The count as an uncorrelated scalar subquery, which PostgreSQL runs once beside the ids' own
+        # plan (a window count would sort every row first). Only the ORM's compiled SQL is wrapped here.
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
+        rows_in_all = RawSQL(f"SELECT count(*) FROM ({sql}) AS all_rows", params)  # noqa: S608, S611
+        found = list(
+            qs.annotate(rows_in_all=rows_in_all).values_list("pk", "rows_in_all")[start : start + per_page]
+        )
+    if found or wanted == 1:
+        paginator = Paginator(qs.values_list("pk", flat=True), per_page)
+        paginator.count = found[0][1] if found else 0  # read above: the paginator asks no more
+        page = Page([pk for pk, _rows_in_all in found], wanted, paginator)
+    else:
+        page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
-    rows = {initiative.pk: initiative for initiative in qs.filter(pk__in=ids).order_by()} if ids else {}
-    page.object_list = [rows[pk] for pk in ids]
+    rows = qs.filter(pk__in=ids).order_by().only(*LIST_ROW_FIELDS) if ids else []
+    by_pk = {initiative.pk: initiative for initiative in rows}
+    page.object_list = [by_pk[pk] for pk in ids]
     return page
 
 

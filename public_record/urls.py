@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_safe
 
 from public_record import views
 from public_record.api import api
@@ -37,7 +38,9 @@ def _open(urls: tuple) -> tuple:
 
 
 def _cached(view):
-    return login_not_required(cache_page(settings.DGR_PUBLIC_CACHE_SECONDS, key_prefix="public")(view))
+    return login_not_required(
+        require_safe(cache_page(settings.DGR_PUBLIC_CACHE_SECONDS, key_prefix="public")(view))
+    )
 
 
 # Included by dgr/urls.py at /offentligt/api/ beside (not inside) this namespace: ninja reverses its

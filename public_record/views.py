@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_safe
 
 from core import retention
 from core.language import in_swedish
@@ -30,9 +31,11 @@ from public_record.privacy import personal_data_register
 
 
 def public_view(view):
-    """Open to anonymous readers (exempt from LoginRequiredMiddleware) and cached on the server."""
+    """Open to anonymous readers (exempt from LoginRequiredMiddleware), read only (GET and HEAD: a POST
+    is answered 405, not served the page as if it had done something) and cached on the server."""
 
     @login_not_required
+    @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         with in_swedish():

@@ -960,94 +960,94 @@ MATRIX: dict[str, Row] = {
         post="  L 404 404 200 200 200 404 200",
     ),
     # --- public: the public record under /offentligt/, open to everyone, logged in or not (public/) ---
-    # Read-only pages answer an empty POST as their GET; the open-data API (django-ninja) allows GET only.
+    # Read-only and cached: a POST is a method they do not have (405), as the open-data API (django-ninja).
     "public:index": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:fund": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:initiative-list": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:initiative-detail": row(
         "year=year serial=public_serial",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:position-list": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:meeting-list": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:notice-detail": row(
         "pk=signed_meeting",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:minutes-detail": row(
         "pk=signed_meeting",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:minutes-pdf": row(
         "pk=signed_meeting",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:paragraph-detail": row(
         "body=signed_body year=year number=signed_paragraph",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:paragraph-pdf": row(
         "body=signed_body year=year number=signed_paragraph",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:report-list": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:report-download": row(
         "pk=archive",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:agreement": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:data": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:dataset-csv": row(
         "name=dataset",
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:privacy": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:personal-data": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:feed": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     "public:sitemap": row(
         get=" 200 200 200 200 200 200 200 200",
-        post="200 200 200 200 200 200 200 200",
+        post="405 405 405 405 405 405 405 405",
     ),
     # The OpenAPI description reads the same on any method; ninja's own root is not a page (no docs).
     "public-api:openapi-json": row(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from council import services
 from council.models import Proposal
 from initiatives.models import BudgetYear, CoFinancing, Preparation
-from tests.council.conftest import all_present
+from tests.council.conftest import all_present, everyone, hold
 from tests.council.factories import InitiativeFactory, MeetingFactory, body
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +158,33 @@ def test_at_vrau_the_quorum_counts_the_parties_seated_in_it_not_all_seventeen(cl
     all_present(council, secretariat, seated)
     page = client.get(reverse("council:item-record", args=[council.pk, council_item.pk])).content.decode()
     assert "3 av 17 parter närvarande – beslut kan inte fattas." in page
+
+
+def test_the_meeting_page_states_vraus_proposal_until_the_item_is_decided(
+    client, secretariat, parties, adjusters, django_assert_max_num_queries
+):
+    """The page shows an item's proposed decision until it is decided; once the meeting is held (every
+    item decided) it reads no proposals at all, and still keeps to its query budget."""
+    vrau = MeetingFactory(body=body("vrau"), created_by=secretariat)
+    initiative = InitiativeFactory(title="Laddinfrastruktur", created_by=secretariat)
+    vrau_item = services.item_add(meeting=vrau, user=secretariat, initiative=initiative)
+    services.meeting_publish_agenda(meeting=vrau, user=secretariat)
+    all_present(vrau, secretariat, parties)
+    services.proposal_record(
+        item=vrau_item, proposed_amount=Decimal("2000000.00"), text="Rådet bör stå bakom.", user=secretariat
+    )
+    council = MeetingFactory(created_by=secretariat)
+    item = services.item_add(meeting=council, user=secretariat, initiative=initiative)
+    services.meeting_publish_agenda(meeting=council, user=secretariat)
+    all_present(council, secretariat, parties)
+    client.force_login(secretariat)
+    url = reverse("council:meeting-detail", args=[council.pk])
+    page = client.get(url).content.decode().replace("\xa0", " ")
+    assert "Förslag till beslut" in page and "med 2 000 000,00 kr. Rådet bör stå bakom." in page
+    services.item_decide(
+        item=item, user=secretariat, stances=everyone(parties), supported_amount=Decimal("2000000.00")
+    )
+    hold(council, secretariat, adjusters)
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "Förslag till beslut" not in page

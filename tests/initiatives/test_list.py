@@ -169,3 +169,40 @@ def test_a_deep_page_shows_its_rows_in_order_and_reads_amounts_only_for_them(
     row_queries = [sql for sql in with_amounts if "people_party" in sql]
     assert len(row_queries) == 1
     assert "OFFSET" not in row_queries[0] and " IN (" in row_queries[0]
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown", "titles"),
+    [
+        ("2", "Sida 2 av 3", ["Belopp 4", "Belopp 3", "Belopp 2"]),
+        ("3", "Sida 3 av 3", ["Belopp 1"]),
+        ("9", "Sida 3 av 3", ["Belopp 1"]),  # past the end: the last page, as Django's paginator
+        ("0", "Sida 3 av 3", ["Belopp 1"]),
+        ("tre", "Sida 1 av 3", ["Belopp 7", "Belopp 6", "Belopp 5"]),  # not a number: the first page
+    ],
+)
+def test_the_page_asked_for_is_shown_with_the_count_of_all_rows(
+    client, secretariat, initiator, asked, shown, titles
+):
+    """The page's ids and the number of rows in all come from one query; a page out of range falls back
+    to the paginator's own answer."""
+    from initiatives import views
+
+    for requested in range(1, 8):
+        _with_budget(initiator, f"Belopp {requested}", f"{requested}000.00")
+    client.force_login(secretariat)
+    per_page, views.PAGE_SIZE = views.PAGE_SIZE, 3
+    try:
+        page = client.get(LIST, {"ordning": "-sokt", "sida": asked}).content.decode()
+    finally:
+        views.PAGE_SIZE = per_page
+    assert _titles(page) == titles
+    assert shown in page
+    assert "7 initiativ" in page
+
+
+def test_an_empty_list_says_so_on_its_first_page(client, secretariat):
+    client.force_login(secretariat)
+    page = client.get(LIST, {"q": "finnsinte"}).content.decode()
+    assert "0 initiativ" in page
+    assert "Inga initiativ matchar sökningen." in page

@@ -204,3 +204,16 @@ def test_every_csv_has_the_api_schemas_columns(public_world):
     for dataset in DATASETS.values():
         header = client.get(reverse("public:dataset-csv", args=[dataset.name])).content.decode("utf-8-sig")
         assert header.splitlines()[0].split(";") == list(schemas[dataset.schema]["properties"]), dataset.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/offentligt/", "/offentligt/initiativ/", "/offentligt/flode.atom", "/offentligt/sitemap.xml"]
+)
+def test_the_public_pages_are_read_only(path):
+    """A POST to a public page is refused as a method the page does not have, not served the page as if
+    something had been done (and never cached: a later GET gets the page)."""
+    client = Client(enforce_csrf_checks=False)
+    assert client.post(path, {"anything": "1"}).status_code == 405
+    assert client.get(path).status_code == 200
+    assert client.head(path).status_code == 200
